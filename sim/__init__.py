@@ -1,0 +1,1 @@
+"""Southern Flank: an agent-based simulation of NATO's southern neighbourhood."""
