@@ -1,0 +1,100 @@
+"""Alliance cohesion: southern allies weigh the threat from the south against the
+Alliance's attention to it; their satisfaction is a result, not an input.
+
+Source (Atlantic Council, July 2025): Italy's defence minister said NATO "as it is, no
+longer has a reason to exist"; Spain's prime minister called the 5% benchmark
+"unreasonable"; inviting partners would demonstrate "that the Alliance's commitment to a
+'360 degree vision of security' is not merely rhetorical" and reassure "southern
+European members that their concerns are being heard and addressed."
+
+Equations, per month:
+    attention E = mean of five parts in [0, 1]: share of MD/ICI partners invited to a
+                  summit recently (memory engagement_memory_months), DCB packages
+                  active / engagement_dcb_saturation (capped at 1), Hub mandate,
+                  special representative's leverage, mean of MD and ICI revival
+    threat_a    = mean of three parts in [0, 1] for southern ally a: Russian share of
+                  influence in the region; migration toward a (Italy, Spain, Greece; the
+                  mean of the three for the others) / (migration_threat_scale * start level),
+                  capped at 1; incidents in the sea zones on a's coasts (12-month average,
+                  capped at 1)
+    sat_a      += satisfaction_rate * (clip(satisfaction_base + attention_weight * E
+                                           - threat_weight * threat_a, 0, 1) - sat_a)
+    milex_a    += (spending_target_pct - milex_a) / months to spending_target_year
+                  * (1 + spending_threat_weight * threat_a)       (while below target)
+
+Departures: the equal weights of the attention and threat parts are a transparent
+default, not an estimate.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+NAME = "cohesion"
+PARAMS = (
+    "satisfaction_rate",
+    "satisfaction_base",
+    "attention_weight",
+    "threat_weight",
+    "spending_target_pct",
+    "spending_target_year",
+    "spending_threat_weight",
+    "engagement_dcb_saturation",
+    "migration_threat_scale",
+    "engagement_memory_months",
+)
+READS = ("invited_recent", "dcb_intensity", "russia_inf", "nato_inf", "migration", "incidents")
+WRITES = ("engagement", "threat", "satisfaction", "milex", "incident_memory", "invited_recent")
+
+DESTINATIONS = ("ITA", "ESP", "GRC")
+
+
+def setup(s, p) -> None:
+    """Constants derived once per run from the registry."""
+    s.invite_memory = float(np.exp(-1.0 / p.engagement_memory_months))
+
+
+def attention(s, p) -> float:
+    pol = s.scenario.policy
+    partners = s.md | s.ici
+    parts = (
+        s.invited_recent[partners].mean(),
+        min(1.0, s.dcb_intensity.sum() / p.engagement_dcb_saturation),
+        pol.hub_mandate,
+        pol.special_representative,
+        0.5 * (pol.md_revival + pol.ici_revival),
+    )
+    return float(np.mean(parts))
+
+
+def russian_share(s) -> float:
+    w = s.population * s.region_member
+    total = w @ (s.nato_inf + s.russia_inf)
+    return float(w @ s.russia_inf / total) if total > 0 else 0.0
+
+
+def apply(s, p, rng) -> None:
+    s.engagement = attention(s, p)
+    s.invited_recent *= s.invite_memory
+    s.incident_memory += (s.incidents - s.incident_memory) / 12.0
+    allies = np.flatnonzero(s.ally_south)
+    by_dest = {d: 0.0 for d in DESTINATIONS}
+    by_dest0 = {d: 0.0 for d in DESTINATIONS}
+    for r, dest in enumerate(s.route_dest):
+        by_dest[dest] += s.migration[r]
+        by_dest0[dest] += s.route_base[r]
+    mig = {d: min(1.0, by_dest[d] / (p.migration_threat_scale * by_dest0[d])) for d in DESTINATIONS}
+    mig_mean = float(np.mean(list(mig.values())))
+    sea = s.coastal[allies] @ np.minimum(s.incident_memory, 1.0)
+    nz = np.maximum(s.coastal[allies].sum(axis=1), 1.0)
+    mig_a = np.array([mig.get(s.codes[a], mig_mean) for a in allies])
+    threat = (russian_share(s) + mig_a + sea / nz) / 3.0
+    s.threat[allies] = threat
+    target = np.clip(
+        p.satisfaction_base + p.attention_weight * s.engagement - p.threat_weight * threat, 0, 1
+    )
+    s.satisfaction[allies] += p.satisfaction_rate * (target - s.satisfaction[allies])
+    left = max(p.spending_target_year * 12 - s.month, 1)
+    m = s.milex[allies]
+    step = (p.spending_target_pct - m) / left * (1.0 + p.spending_threat_weight * threat)
+    s.milex[allies] = np.where(m < p.spending_target_pct, m + step, m)

@@ -1,0 +1,185 @@
+"""Coups and realignment: insecurity raises coup risk; a junta hostile to the West can
+expel Western partners, turn to Russia, and join a bloc of like-minded juntas.
+
+Source (Atlantic Council, July 2025): the regimes of Mali, Burkina Faso and Niger
+"have progressively dismantled existing security partnerships with France, the
+European Union, and the United States, which has allowed Russia to consolidate its
+security ties with these junta-led regimes".
+
+Equations, per state i and month:
+    logit h_i = coup_logit_base + coup_insecurity * J_i + coup_fragility * (1 - capacity_i)
+                + coup_trap * memory_i + coup_contagion * mean_k(neighbour k) memory_k
+                + regime term (military, monarchy, democracy)
+                - coup_capacity_shield * max(capacity_i - 1/2, 0)
+    coup if u_i < h_i (endogenous coups on); memory decays as exp(-1/coup_memory_months)
+A new junta's hostility to the West:
+    hostility_i = clip(hostility_mean + hostility_spread * (2u - 1)
+                       + hostility_grievance * (G_i - 1/2), 0, 1)
+    and its ties to Russia rise by coup_ties_gain * hostility_i.
+Expulsion: a government with hostility >= expel_min_hostility orders Western forces
+out with probability expel_hazard * hostility_i per month; they leave at
+1 / withdrawal_months presence units per month.
+Hostility spreads to governments whose people are aggrieved and who trust NATO little:
+    hostility_i += hostility_contagion * (hostile junta neighbours) * G_i * (1 - trust_i)
+                   * (1 - hostility_i).
+Bloc: once bloc_min_members hostile juntas of one sub-region exist, they form a bloc
+(ties +bloc_ties_gain); later hostile juntas of that sub-region next to a member join.
+
+Departures: a coup needs no trigger event; coups are not possible in NATO states.
+The swap of partners is two separate processes (Western exit here, Russian arrival in
+sim.mechanisms.russian_opportunism), as calibration facts SF-01 and SF-02 require.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..roster import REGIMES
+
+NAME = "coups"
+PARAMS = (
+    "coup_logit_base",
+    "coup_insecurity",
+    "coup_fragility",
+    "coup_trap",
+    "coup_contagion",
+    "coup_memory_months",
+    "coup_military_regime",
+    "coup_monarchy",
+    "coup_democracy",
+    "coup_capacity_shield",
+    "coup_ties_gain",
+    "hostility_mean",
+    "hostility_spread",
+    "hostility_grievance",
+    "expel_hazard",
+    "expel_min_hostility",
+    "withdrawal_months",
+    "hostility_contagion",
+    "bloc_min_members",
+    "bloc_ties_gain",
+)
+READS = ("jihad", "capacity", "coup_memory", "regime", "grievance", "neighbours", "wpres_target")
+WRITES = (
+    "regime",
+    "coup_memory",
+    "hostility",
+    "ties",
+    "wpres_target",
+    "wpres",
+    "bloc",
+    "coups_this_month",
+)
+
+
+def setup(s, p) -> None:
+    """Constants derived once per run from the registry."""
+    s.coup_decay = float(np.exp(-1.0 / p.coup_memory_months))
+    terms = {
+        "democracy": p.coup_democracy,
+        "monarchy": p.coup_monarchy,
+        "military": p.coup_military_regime,
+    }
+    s.coup_regime_term = np.array([terms.get(r, 0.0) for r in REGIMES])
+
+
+def hazard(s, p) -> np.ndarray:
+    """Monthly probability of a successful coup in each state."""
+    logit = (
+        p.coup_logit_base
+        + p.coup_insecurity * s.jihad
+        + p.coup_fragility * (1.0 - s.capacity)
+        + p.coup_trap * s.coup_memory
+        + p.coup_contagion * (s.adjacency @ s.coup_memory)
+        + s.coup_regime_term[s.regime]
+        - p.coup_capacity_shield * np.maximum(s.capacity - 0.5, 0.0)
+    )
+    return s.region_member / (1.0 + np.exp(-logit))
+
+
+def install_junta(s, p, i: int, u: float, cause: str) -> None:
+    """A military government takes over state i and sets its stance toward the West."""
+    s.regime[i] = s.military
+    s.coup_memory[i] = 1.0
+    h = p.hostility_mean + p.hostility_spread * (2.0 * u - 1.0)
+    h += p.hostility_grievance * (s.grievance[i] - 0.5)
+    s.hostility[i] = min(max(h, 0.0), 1.0)
+    s.ties[i] = min(1.0, s.ties[i] + p.coup_ties_gain * s.hostility[i])
+    s.coups_this_month += 1
+    s.log(
+        "coup",
+        s.codes[i],
+        NAME,
+        f"{cause}; new junta's hostility to the West {s.hostility[i]:.2f}",
+        jihadist=float(s.jihad[i]),
+        stability=float(s.stability[i]),
+    )
+
+
+def hostile_juntas(s, p) -> np.ndarray:
+    return np.flatnonzero(
+        s.region_member & (s.regime == s.military) & (s.hostility >= p.expel_min_hostility)
+    )
+
+
+def apply(s, p, rng) -> None:
+    u_coup = rng.random(s.n)
+    u_hostility = rng.random(s.n)
+    u_expel = rng.random(s.n)
+    s.coup_memory *= s.coup_decay
+    if s.endogenous_coups:
+        h = hazard(s, p)
+        for i in np.flatnonzero(u_coup < h):
+            cause = (
+                f"coup risk {h[i]:.1%}/month from jihadist activity {s.jihad[i]:.2f}, "
+                f"state capacity {s.capacity[i]:.2f}, recent coups nearby "
+                f"{(s.adjacency[i] @ s.coup_memory):.2f}"
+            )
+            install_junta(s, p, i, u_hostility[i], cause)
+
+    hostile = s.region_member & (s.hostility >= p.expel_min_hostility)
+    near = s.neighbours @ (hostile & (s.regime == s.military))
+    receptive = s.grievance * (1.0 - s.trust) * s.region_member
+    s.hostility += p.hostility_contagion * near * receptive * (1.0 - s.hostility)
+
+    orders = hostile & (s.wpres_target > 0) & (u_expel < p.expel_hazard * s.hostility)
+    for i in np.flatnonzero(orders):
+        s.wpres_target[i] = 0.0
+        s.log(
+            "expulsion",
+            s.codes[i],
+            NAME,
+            f"government hostile to the West ({s.hostility[i]:.2f}) ordered Western forces out",
+            side="western",
+        )
+    pace = 1.0 / p.withdrawal_months
+    before = s.wpres.copy()
+    s.wpres += np.clip(s.wpres_target - s.wpres, -pace, pace)
+    for i in np.flatnonzero((before > 0) & (s.wpres <= 0) & s.region_member):
+        s.log("force_withdrawal", s.codes[i], NAME, "last Western forces left", side="western")
+
+    juntas = hostile_juntas(s, p)
+    if not s.bloc.any() and len(juntas) >= p.bloc_min_members:
+        # the founders: the largest group of hostile juntas of one sub-region
+        subs, counts = np.unique(s.subregion[juntas], return_counts=True)
+        joiners = juntas[s.subregion[juntas] == subs[np.argmax(counts)]]
+        if len(joiners) < p.bloc_min_members:
+            joiners = []
+    elif s.bloc.any():
+        home = s.subregion[np.flatnonzero(s.bloc)[0]]
+        joiners = [
+            i
+            for i in juntas
+            if not s.bloc[i] and s.subregion[i] == home and (s.neighbours[i] @ s.bloc) > 0
+        ]
+    else:
+        joiners = []
+    for i in joiners:
+        s.bloc[i] = True
+        s.ties[i] = min(1.0, s.ties[i] + p.bloc_ties_gain)
+        s.log(
+            "bloc_formation",
+            s.codes[i],
+            NAME,
+            f"junta hostile to the West ({s.hostility[i]:.2f}) joins the juntas' bloc",
+        )

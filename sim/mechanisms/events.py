@@ -1,0 +1,100 @@
+"""Exogenous events: dated shocks from the scenario file, applied at the start of a month.
+
+The historical replay feeds in only shocks (coups, wars, withdrawals, summits, deals,
+ruptures); what follows from them is for the other mechanisms to produce. A coup
+fed in here still draws its junta's hostility to the West the way an endogenous
+coup does (sim.mechanisms.coups.install_junta), so a scheduled coup does not decide
+whether the junta turns to Russia.
+
+Equations (per event, on the named country c):
+    coup:                regime_c = military; coup memory_c = 1; hostility_c drawn
+    regime_change:       regime_c = given regime (default hybrid); ties_c *= 1 - level
+    war_onset/ceasefire: conflict_c = level (default 1 / 0.3 residual)
+    force_withdrawal:    Western: target presence = level (default 0), left at the
+                         withdrawal pace; Russian: presence = level (default 0)
+    force_arrival:       Western: target presence = level; Russian: presence = level
+                         (default: the registry's deployment level)
+    force_restructuring: presence unchanged (the Wagner -> Africa Corps switch)
+    migration_deal:      migration deal_c = level (default 1)
+    diplomatic_rupture / normalisation: friction(c, other) = level (default 0.8 / 0.2)
+    basing_agreement:    status of the named base site
+    bloc_formation:      c (or every hostile junta) joins the junta bloc
+
+Departures: the default levels are modelling choices stated above; a scenario sets
+``level`` to override them.
+"""
+
+from __future__ import annotations
+
+from . import coups
+
+NAME = "events"
+PARAMS = ("deploy_level",)
+READS = ("regime", "ties", "rpres", "wpres_target", "friction", "bases")
+WRITES = (
+    "regime",
+    "coup_memory",
+    "hostility",
+    "conflict",
+    "wpres_target",
+    "rpres",
+    "migration_deal",
+    "friction",
+    "bases",
+    "bloc",
+    "ties",
+)
+DEFAULT_LEVEL = {
+    "war_onset": 1.0,
+    "ceasefire": 0.3,
+    "force_withdrawal": 0.0,
+    "force_arrival": 0.5,
+    "migration_deal": 1.0,
+    "diplomatic_rupture": 0.8,
+    "normalisation": 0.2,
+    "regime_change": 0.0,
+}
+
+
+def apply(s, p, rng) -> None:
+    u = rng.random(8)  # fixed consumption keeps the stream aligned across scenarios
+    for ev in s.scheduled.get(s.month, ()):
+        _handle(s, p, ev, u)
+
+
+def _handle(s, p, ev, u) -> None:
+    i = s.index(ev.country) if ev.country else None
+    level = ev.level if ev.level is not None else DEFAULT_LEVEL.get(ev.kind)
+    why = f"scheduled event{': ' + ev.note if ev.note else ''}"
+    kind = ev.kind
+    if kind == "coup":
+        coups.install_junta(s, p, i, u[0], cause=why)
+        return
+    if kind == "regime_change":
+        from ..state import regime_index
+
+        s.regime[i] = regime_index(ev.regime or "hybrid")
+        s.ties[i] *= 1.0 - level
+        s.coup_memory[i] = max(s.coup_memory[i], 0.5)
+    elif kind in ("war_onset", "ceasefire"):
+        s.conflict[i] = level
+    elif kind in ("force_withdrawal", "force_arrival"):
+        if ev.side == "western":
+            s.wpres_target[i] = level
+        else:
+            s.rpres[i] = p.deploy_level if (kind == "force_arrival" and ev.level is None) else level
+    elif kind == "migration_deal":
+        s.migration_deal[i] = level
+    elif kind in ("diplomatic_rupture", "normalisation"):
+        j = s.index(ev.other)
+        s.friction[i, j] = s.friction[j, i] = level
+    elif kind == "basing_agreement":
+        for b in s.bases:
+            if b.site == ev.site:
+                b.status = ev.status
+                b.since = s.month
+    elif kind == "bloc_formation":
+        members = [i] if i is not None else list(coups.hostile_juntas(s, p))
+        for m in members:
+            s.bloc[m] = True
+    s.log(kind, ev.country, NAME, why, side=ev.side or "", site=ev.site or "", level=level)

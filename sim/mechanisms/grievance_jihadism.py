@@ -1,0 +1,95 @@
+"""Grievance and jihadism: unaccountable, externally controlled, weak states breed
+grievance; jihadist groups grow where grievance is high and capacity low, and spill
+across borders.
+
+Source (Atlantic Council, July 2025): "authoritarian, unaccountable, and externally
+controlled regimes fuel grievances, which are in turn often exploited by jihadist
+groups."
+
+Equations, per state i and month (jihadist activity J is a field over states, not
+mobile agents: groups are many, fluid and poorly counted, and the calibration data
+are country-year fatality series):
+    target_i  = grievance_authoritarian * authoritarian(regime_i)
+                + grievance_external * russian presence_i
+                + grievance_fragility * (1 - capacity_i) + grievance_violence * J_i
+    G_i      += grievance_rate * (min(target_i, 1) - G_i)
+    pressure  = max(G_i * (1 - capacity_i) - jihad_pressure_threshold, 0)
+                / (1 - jihad_pressure_threshold)
+    cover_i   = capacity_i + western_cover * western presence_i + russian_cover * rpres_i
+    J_i      += jihad_growth * pressure * J_i (1 - J_i) + jihad_seed * pressure
+                - jihad_suppression * cover_i * J_i
+                + jihad_spill * sum_k A_ik max(J_k - J_i, 0)        (A: row-normalised neighbours)
+    stability_i = capacity_i * (1 - stability_jihad_weight * J_i)
+                  * (1 - stability_conflict_weight * conflict_i)
+                  * (1 - stability_coup_weight * coup memory_i)
+
+Departures: Russian forces get no counter-terrorism weight by default (russian_cover
+= 0), following calibration fact SF-05; the registry lets a user test the opposite.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+NAME = "grievance_jihadism"
+PARAMS = (
+    "grievance_rate",
+    "grievance_authoritarian",
+    "grievance_external",
+    "grievance_fragility",
+    "grievance_violence",
+    "jihad_growth",
+    "jihad_seed",
+    "jihad_suppression",
+    "western_cover",
+    "russian_cover",
+    "jihad_pressure_threshold",
+    "jihad_spill",
+    "stability_jihad_weight",
+    "stability_conflict_weight",
+    "stability_coup_weight",
+)
+READS = ("regime", "rpres", "wpres", "capacity", "conflict", "coup_memory", "adjacency")
+WRITES = ("grievance", "jihad", "stability")
+
+
+def grievance_target(s, p) -> np.ndarray:
+    return np.minimum(
+        p.grievance_authoritarian * s.authoritarian[s.regime]
+        + p.grievance_external * s.rpres
+        + p.grievance_fragility * (1.0 - s.capacity)
+        + p.grievance_violence * s.jihad,
+        1.0,
+    )
+
+
+def pressure(s, p) -> np.ndarray:
+    raw = s.grievance * (1.0 - s.capacity) - p.jihad_pressure_threshold
+    return np.maximum(raw, 0.0) / (1.0 - p.jihad_pressure_threshold) * s.region_member
+
+
+def stability(s, p) -> np.ndarray:
+    return np.clip(
+        s.capacity
+        * (1.0 - p.stability_jihad_weight * s.jihad)
+        * (1.0 - p.stability_conflict_weight * s.conflict)
+        * (1.0 - p.stability_coup_weight * s.coup_memory),
+        0.0,
+        1.0,
+    )
+
+
+def apply(s, p, rng) -> None:
+    s.grievance += p.grievance_rate * (grievance_target(s, p) - s.grievance)
+    press = pressure(s, p)
+    j = s.jihad
+    cover = s.capacity + p.western_cover * s.wpres + p.russian_cover * s.rpres
+    spill = p.jihad_spill * (s.adjacency * np.maximum(j[None, :] - j[:, None], 0.0)).sum(axis=1)
+    j += (
+        p.jihad_growth * press * j * (1.0 - j)
+        + p.jihad_seed * press
+        - p.jihad_suppression * cover * j
+        + spill * s.region_member
+    )
+    np.clip(j, 0.0, 1.0, out=j)
+    s.stability = stability(s, p)

@@ -1,0 +1,80 @@
+"""Influence and alignment: where each state stands between NATO and Russia, and a
+log entry, with its drivers, whenever a state crosses into another camp.
+
+This is the model's read-out rather than a mechanism of the source: it turns trust,
+ties and military presence into influence, so that the levers' effects can be
+compared in one currency, and it explains realignments ("why did Niger flip?").
+
+Equations, per state i:
+    NATO influence_i   = clip(nato_trust_weight * trust_i + nato_presence_weight * wpres_i, 0, 1)
+    Russian influence_i = clip(russia_ties_weight * ties_i + russia_presence_weight * rpres_i, 0, 1)
+    alignment_i        = NATO influence_i - Russian influence_i          (in [-1, 1])
+    camp_i = West if alignment_i > aligned_threshold, Russia if < -aligned_threshold, else hedging
+On a change of camp the log names the largest of the four contributions' changes since
+the state's last change of camp.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+NAME = "influence"
+PARAMS = (
+    "nato_trust_weight",
+    "nato_presence_weight",
+    "russia_ties_weight",
+    "russia_presence_weight",
+    "aligned_threshold",
+)
+READS = ("trust", "wpres", "ties", "rpres")
+WRITES = ("nato_inf", "russia_inf", "alignment", "camp")
+
+CAMPS = {1: "West-aligned", 0: "hedging", -1: "Russia-aligned"}
+_DRIVERS = (
+    "trust in NATO",
+    "Western military presence",
+    "ties to Russia",
+    "Russian military presence",
+)
+
+
+def contributions(s, p) -> np.ndarray:
+    """(4, n): the signed parts of alignment, in the order of _DRIVERS."""
+    return np.stack(
+        [
+            p.nato_trust_weight * s.trust,
+            p.nato_presence_weight * s.wpres,
+            -p.russia_ties_weight * s.ties,
+            -p.russia_presence_weight * s.rpres,
+        ]
+    )
+
+
+def update(s, p) -> np.ndarray:
+    """Recompute influence and alignment; returns the camp of each state."""
+    s.nato_inf = np.clip(p.nato_trust_weight * s.trust + p.nato_presence_weight * s.wpres, 0, 1)
+    s.russia_inf = np.clip(p.russia_ties_weight * s.ties + p.russia_presence_weight * s.rpres, 0, 1)
+    s.alignment = s.nato_inf - s.russia_inf
+    return np.where(
+        s.alignment > p.aligned_threshold, 1, np.where(s.alignment < -p.aligned_threshold, -1, 0)
+    )
+
+
+def apply(s, p, rng) -> None:
+    camp = update(s, p)
+    changed = np.flatnonzero((camp != s.camp) & s.region_member)
+    if len(changed):
+        parts = contributions(s, p)
+        delta = parts - s.camp_anchor
+        for i in changed:
+            k = int(np.argmax(np.abs(delta[:, i])))
+            s.log(
+                "realignment",
+                s.codes[i],
+                NAME,
+                f"{CAMPS[int(s.camp[i])]} -> {CAMPS[int(camp[i])]}: largest change since the last "
+                f"shift was {_DRIVERS[k]} ({delta[k, i]:+.2f} on alignment)",
+                alignment=float(s.alignment[i]),
+            )
+            s.camp_anchor[:, i] = parts[:, i]
+    s.camp = camp

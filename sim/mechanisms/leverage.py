@@ -1,0 +1,61 @@
+"""Leverage over Europe: Russia-aligned transit states can open the migration valve;
+Russia-aligned producers raise the supply risk of critical raw materials.
+
+Source (Atlantic Council, July 2025): these governments' "reliance on Russia-backed
+militias for survival leaves them vulnerable to becoming instruments of leverage
+against NATO members—whether through the manipulation of migration flows toward
+Europe or by tightening control over critical raw material supply chains."
+
+Equations, per month. Departures push on route r (sim/data/migration_routes.csv):
+    push_t  = (1 + migration_instability * (1 - stability_t))
+              * (1 + migration_leverage * max(-alignment_t, 0))
+              * (1 - migration_deal_effect * deal_t)               for each transit state t
+    M_r     = sum_t share_rt * push_t * (1 + migration_origin * mean J(central Sahel))
+    arrivals_r = base arrivals_r * M_r / M_r(start)                (persons per month)
+Supply risk of critical raw materials (sim/data/resources.csv):
+    risk = sum_i w_i * min(material_alignment_weight * max(-alignment_i, 0)
+                           + material_instability_weight * (1 - stability_i), 1)
+    with w_i the producer's share of the listed supply lines.
+
+Departures: the route base is the last observed year of the roster data (2019 for a
+replay, 2024 otherwise); the index says how today's conditions move it, not a forecast.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+NAME = "leverage"
+PARAMS = (
+    "migration_instability",
+    "migration_origin",
+    "migration_leverage",
+    "migration_deal_effect",
+    "material_alignment_weight",
+    "material_instability_weight",
+)
+READS = ("stability", "alignment", "migration_deal", "jihad", "route_share", "material_weight")
+WRITES = ("migration", "material_risk")
+
+
+def route_push(s, p) -> np.ndarray:
+    """Unnormalised departure pressure of each route."""
+    push = (
+        (1.0 + p.migration_instability * (1.0 - s.stability))
+        * (1.0 + p.migration_leverage * np.maximum(-s.alignment, 0.0))
+        * (1.0 - p.migration_deal_effect * s.migration_deal)
+    )
+    origin = 1.0 + p.migration_origin * s.jihad[s.central_sahel].mean()
+    return (s.route_share @ push) * origin
+
+
+def apply(s, p, rng) -> None:
+    s.migration = s.route_base * route_push(s, p) / s.route_push0
+    s.material_risk = float(
+        s.material_weight
+        @ np.minimum(
+            p.material_alignment_weight * np.maximum(-s.alignment, 0.0)
+            + p.material_instability_weight * (1.0 - s.stability),
+            1.0,
+        )
+    )

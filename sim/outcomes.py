@@ -1,0 +1,261 @@
+"""The metrics, named once: what a run records every month, with units and ranges.
+
+Everything downstream (result tables, Parquet columns, comparisons, the EMA
+connector, the visualization's charts, the documentation) takes its names from
+here. The recorder writes into preallocated arrays and builds the tables once at the
+end, so recording costs microseconds per month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .calendar import format_month
+from .mechanisms.cohesion import russian_share
+from .roster import REGIMES, SUBREGIONS
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    unit: str
+    low: float
+    high: float
+    description: str
+
+
+def _m(name, unit, low, high, description):
+    return Metric(name, unit, low, high, description)
+
+
+_SUB = [s.lower() for s in SUBREGIONS]
+MODEL_METRICS: tuple[Metric, ...] = (
+    _m(
+        "nato_influence_share",
+        "share",
+        0,
+        1,
+        "NATO's share of NATO plus Russian influence over the region's non-NATO states, population-weighted",
+    ),
+    _m("russia_influence_share", "share", 0, 1, "Russia's share of the same (1 - NATO's share)"),
+    *[
+        _m(f"russia_influence_share_{s}", "share", 0, 1, f"Russia's influence share in the {S}")
+        for s, S in zip(_SUB, SUBREGIONS, strict=True)
+    ],
+    _m(
+        "russia_aligned_states",
+        "states",
+        0,
+        60,
+        "Non-NATO states of the region aligned with Russia",
+    ),
+    _m("nato_aligned_states", "states", 0, 60, "Non-NATO states of the region aligned with NATO"),
+    _m(
+        "stability_mean",
+        "index 0-1",
+        0,
+        1,
+        "Population-weighted stability of the region's non-NATO states",
+    ),
+    *[
+        _m(f"stability_{s}", "index 0-1", 0, 1, f"Population-weighted stability in the {S}")
+        for s, S in zip(_SUB, SUBREGIONS, strict=True)
+    ],
+    _m(
+        "jihadist_activity_sahel",
+        "index 0-1",
+        0,
+        1,
+        "Mean jihadist activity in Mali, Burkina Faso and Niger",
+    ),
+    _m(
+        "jihadist_activity_region",
+        "index 0-1",
+        0,
+        1,
+        "Population-weighted jihadist activity over the region's non-NATO states",
+    ),
+    _m("russian_deployments", "states", 0, 60, "States hosting Russian military forces"),
+    _m("western_deployments", "states", 0, 60, "Non-NATO states hosting Western military forces"),
+    _m("russian_bases_air", "bases", 0, 10, "Open Russian air bases"),
+    _m("russian_bases_naval", "bases", 0, 10, "Open Russian naval bases"),
+    _m("coups", "coups per month", 0, 60, "Successful coups this month"),
+    _m("juntas", "states", 0, 60, "States ruled by the military"),
+    _m("naval_incidents", "incidents per month", 0, 1000, "NATO-Russia naval incidents this month"),
+    _m(
+        "russia_naval_central_med",
+        "presence level",
+        0,
+        5,
+        "Russian naval presence in the central Mediterranean",
+    ),
+    _m("migration_italy", "persons per month", 0, 1e6, "Irregular arrivals pressure toward Italy"),
+    _m("migration_spain", "persons per month", 0, 1e6, "Irregular arrivals pressure toward Spain"),
+    _m(
+        "migration_greece", "persons per month", 0, 1e6, "Irregular arrivals pressure toward Greece"
+    ),
+    _m(
+        "material_supply_risk",
+        "index 0-1",
+        0,
+        1,
+        "Supply risk of critical raw materials from Russia-aligned or unstable producers",
+    ),
+    _m("cohesion", "index 0-1", 0, 1, "Mean satisfaction of the southern allies with the Alliance"),
+    _m(
+        "southern_threat",
+        "index 0-1",
+        0,
+        1,
+        "Mean threat from the south perceived by the southern allies",
+    ),
+    _m(
+        "nato_attention",
+        "index 0-1",
+        0,
+        1,
+        "NATO's attention to the south (summits, DCB, Hub, SR, frameworks)",
+    ),
+    _m(
+        "nato_south_spending",
+        "USD million per month",
+        0,
+        1e5,
+        "NATO spending on the south: DCB, the Hub and naval presence",
+    ),
+    _m("allies_south_milex", "% of GDP", 0, 10, "Mean defence spending of the southern allies"),
+)
+
+COUNTRY_METRICS: tuple[Metric, ...] = (
+    _m("nato_influence", "index 0-1", 0, 1, "NATO influence"),
+    _m("russia_influence", "index 0-1", 0, 1, "Russian influence"),
+    _m(
+        "alignment",
+        "index -1..1",
+        -1,
+        1,
+        "NATO minus Russian influence; > threshold West-, < -threshold Russia-aligned",
+    ),
+    _m("stability", "index 0-1", 0, 1, "State capacity net of violence, war and coups"),
+    _m("trust", "index 0-1", 0, 1, "Trust in NATO"),
+    _m(
+        "capacity",
+        "index 0-1",
+        0,
+        1,
+        "State capacity (1 - scaled Fragile States Index at the start)",
+    ),
+    _m("grievance", "index 0-1", 0, 1, "Popular grievance"),
+    _m("jihadist", "index 0-1", 0, 1, "Jihadist activity"),
+    _m("russia_ties", "index 0-1", 0, 1, "Ties to Russia"),
+    _m("russian_presence", "presence level 0-1", 0, 1, "Russian military presence"),
+    _m("western_presence", "presence level 0-1", 0, 1, "Western military presence"),
+    _m("hostility", "index 0-1", 0, 1, "Government hostility to Western partners"),
+    _m("coup_risk", "probability per month", 0, 1, "Monthly probability of a successful coup"),
+)
+COUNTRY_TEXT = ("regime",)
+EVENT_COLUMNS = ("date", "kind", "iso3", "mechanism", "cause")
+
+
+def _wmean(x: np.ndarray, w: np.ndarray) -> float:
+    total = w.sum()
+    return float(w @ x / total) if total > 0 else 0.0
+
+
+def model_row(s, out: np.ndarray) -> None:
+    """Fill one row of model metrics from the state, in MODEL_METRICS order."""
+    member = s.region_member
+    w = s.population * member
+    share = russian_share(s)
+    vals = [1.0 - share, share]
+    for sub in SUBREGIONS:
+        idx = s.subregion_index[sub]
+        ws = w[idx]
+        tot = ws @ (s.nato_inf[idx] + s.russia_inf[idx])
+        vals.append(float(ws @ s.russia_inf[idx] / tot) if tot > 0 else 0.0)
+    vals += [float((member & (s.camp == -1)).sum()), float((member & (s.camp == 1)).sum())]
+    vals.append(_wmean(s.stability, w))
+    for sub in SUBREGIONS:
+        idx = s.subregion_index[sub]
+        vals.append(_wmean(s.stability[idx], w[idx]))
+    vals.append(float(s.jihad[s.central_sahel].mean()))
+    vals.append(_wmean(s.jihad, w))
+    vals.append(float((s.rpres > 0).sum()))
+    vals.append(float((member & (s.wpres > 0)).sum()))
+    vals.append(float(sum(b.status == "open" and b.kind == "air" for b in s.bases)))
+    vals.append(float(sum(b.status == "open" and b.kind == "naval" for b in s.bases)))
+    vals.append(float(s.coups_this_month))
+    vals.append(float((member & (s.regime == s.military)).sum()))
+    vals.append(float(s.incidents.sum()))
+    vals.append(float(s.russia_naval[s.zones.index("Central Med")]))
+    for dest in ("ITA", "ESP", "GRC"):
+        vals.append(
+            float(sum(m for m, d in zip(s.migration, s.route_dest, strict=True) if d == dest))
+        )
+    vals.append(s.material_risk)
+    allies = s.ally_south
+    vals.append(float(np.mean(s.satisfaction[allies])))
+    vals.append(float(np.mean(s.threat[allies])))
+    vals.append(s.engagement)
+    vals.append(s.spending_musd)
+    vals.append(float(np.mean(s.milex[allies])))
+    out[:] = vals
+
+
+class Recorder:
+    """Monthly metrics in preallocated arrays; tables on demand."""
+
+    def __init__(self, state, months: int):
+        self.codes = state.codes
+        self.n_rows = 0
+        self.months = np.zeros(months, dtype=int)
+        self.model = np.zeros((months, len(MODEL_METRICS)))
+        self.country = np.zeros((months, len(COUNTRY_METRICS), state.n))
+        self.regime = np.zeros((months, state.n), dtype=np.int8)
+
+    def record(self, s, coup_risk: np.ndarray) -> None:
+        k = self.n_rows
+        self.months[k] = s.month
+        model_row(s, self.model[k])
+        c = self.country[k]
+        c[0], c[1], c[2], c[3] = s.nato_inf, s.russia_inf, s.alignment, s.stability
+        c[4], c[5], c[6], c[7] = s.trust, s.capacity, s.grievance, s.jihad
+        c[8], c[9], c[10], c[11] = s.ties, s.rpres, s.wpres, s.hostility
+        c[12] = coup_risk
+        self.regime[k] = s.regime
+        self.n_rows += 1
+
+    def dates(self) -> list[str]:
+        return [format_month(m) for m in self.months[: self.n_rows]]
+
+    def monthly(self) -> pd.DataFrame:
+        df = pd.DataFrame(self.model[: self.n_rows], columns=[m.name for m in MODEL_METRICS])
+        df.insert(0, "date", self.dates())
+        df.insert(1, "step", np.arange(1, self.n_rows + 1))
+        return df
+
+    # the name Mesa's chart components look for
+    get_model_vars_dataframe = monthly
+
+    def countries(self) -> pd.DataFrame:
+        k, n = self.n_rows, len(self.codes)
+        data = {
+            "date": np.repeat(self.dates(), n),
+            "iso3": np.tile(np.array(self.codes), k),
+        }
+        for j, m in enumerate(COUNTRY_METRICS):
+            data[m.name] = self.country[:k, j, :].reshape(-1)
+        data["regime"] = np.array(REGIMES)[self.regime[:k].reshape(-1)]
+        return pd.DataFrame(data)
+
+
+def events_frame(events: list[dict]) -> pd.DataFrame:
+    """The event log as a table: fixed columns first, event details after."""
+    df = pd.DataFrame(events)
+    if df.empty:
+        return pd.DataFrame(columns=list(EVENT_COLUMNS))
+    rest = [c for c in df.columns if c not in EVENT_COLUMNS]
+    return df[list(EVENT_COLUMNS) + rest]

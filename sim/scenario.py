@@ -1,0 +1,430 @@
+"""Scenario files: YAML in, a validated, read-only `Scenario` out, or a clear error.
+
+A scenario is the only way policy reaches the model, so a typo must never run
+silently: unknown keys, unknown countries or groups, dates outside the run and values
+outside their ranges are errors that name the file, the line, the field, the bad
+value and what is allowed. A scenario may ``extends:`` another and state only what
+differs: mappings merge key by key, lists and values replace.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from . import params as _params
+from .calendar import format_month, parse_month
+from .roster import GUEST_GROUPS, OTHER_GUESTS, load_roster, load_table
+
+SCHEMA_VERSION = 1
+SEA_ZONES = (
+    "Atlantic",
+    "Western Med",
+    "Central Med",
+    "Eastern Med",
+    "Aegean",
+    "Black Sea",
+    "Red Sea",
+    "Gulf",
+)
+EVENT_KINDS = (
+    "coup",
+    "regime_change",
+    "war_onset",
+    "ceasefire",
+    "force_withdrawal",
+    "force_arrival",
+    "force_restructuring",
+    "migration_deal",
+    "diplomatic_rupture",
+    "normalisation",
+    "basing_agreement",
+    "bloc_formation",
+)
+
+
+def base_sites() -> tuple[str, ...]:
+    """Names of the Russian base sites in sim/data/bases.csv."""
+    return tuple(load_table("bases.csv").site)
+
+
+BASE_STATUSES = ("none", "negotiating", "open", "closed")
+
+
+class ScenarioError(ValueError):
+    """Bad scenario input; ``problems`` lists (field, message, line) for each fault."""
+
+    def __init__(self, path: str, problems: list[tuple[str, str, int | None]]):
+        self.path = path
+        self.problems = problems
+        lines = []
+        for field, msg, line in problems:
+            where = f"{path}:{line}" if line else path
+            lines.append(f"{where}: {field}: {msg}" if field else f"{where}: {msg}")
+        super().__init__("\n".join(lines))
+
+
+def _month(v: Any) -> int:
+    if isinstance(v, int) and not isinstance(v, bool) and v > 10000:
+        return v
+    return parse_month(v)
+
+
+Month = Annotated[int, BeforeValidator(_month), PlainSerializer(format_month, when_used="json")]
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+
+
+def _known_codes() -> set[str]:
+    return set(load_roster().codes)
+
+
+def _check_code(code: str, *, allow_guests: bool = False, allow_groups: bool = False) -> str:
+    roster = load_roster()
+    allowed = set(roster.codes)
+    if allow_guests:
+        allowed |= set(OTHER_GUESTS)
+        allowed |= set(GUEST_GROUPS)
+    if allow_groups:
+        allowed |= set(roster.groups())
+    if code not in allowed:
+        raise ValueError(
+            f"{code!r} is not a known {'actor or group' if allow_groups else 'actor'}"
+            f"{_params.suggest(code, allowed)}; allowed: {', '.join(sorted(allowed))}"
+        )
+    return code
+
+
+class Summit(BaseModel):
+    """A NATO summit: partners on the guest list gain trust (mechanism 1)."""
+
+    model_config = _STRICT
+    date: Month
+    host: str | None = None
+    invite: list[str] = Field(default_factory=list)
+
+    @field_validator("host")
+    @classmethod
+    def _host(cls, v):
+        return None if v is None else _check_code(v)
+
+    @field_validator("invite")
+    @classmethod
+    def _invite(cls, v):
+        return [_check_code(c, allow_guests=True, allow_groups=True) for c in v]
+
+
+class DCBPackage(BaseModel):
+    """Defence and Related Security Capacity Building for one partner (mechanism 2)."""
+
+    model_config = _STRICT
+    partner: str
+    start: Month
+    months: int = Field(36, ge=1, le=240)
+    intensity: float = Field(1.0, ge=0.0, le=3.0, description="1 = one standard package")
+    lead: str | None = Field(None, description="ally leading the engagement (frictions apply)")
+
+    @field_validator("partner", "lead")
+    @classmethod
+    def _codes(cls, v):
+        return None if v is None else _check_code(v)
+
+
+class Policy(BaseModel):
+    """The Alliance's levers."""
+
+    model_config = _STRICT
+    summits: list[Summit] = Field(default_factory=list)
+    dcb: list[DCBPackage] = Field(default_factory=list)
+    hub_mandate: float = Field(
+        0.2, ge=0.0, le=1.0, description="NSD-S Hub mandate, 1 = original role"
+    )
+    special_representative: float = Field(
+        0.2, ge=0.0, le=1.0, description="special representative's leverage, 1 = a department"
+    )
+    md_revival: float = Field(0.0, ge=0.0, le=1.0, description="Mediterranean Dialogue revival")
+    ici_revival: float = Field(0.0, ge=0.0, le=1.0, description="ICI revival")
+    naval_presence: dict[str, float] = Field(
+        default_factory=lambda: {"Central Med": 1.0, "Eastern Med": 1.0, "Western Med": 0.5}
+    )
+
+    @field_validator("naval_presence")
+    @classmethod
+    def _zones(cls, v):
+        for zone, level in v.items():
+            if zone not in SEA_ZONES:
+                raise ValueError(
+                    f"unknown sea zone {zone!r}{_params.suggest(zone, SEA_ZONES)}; "
+                    f"allowed: {', '.join(SEA_ZONES)}"
+                )
+            if not 0.0 <= level <= 2.0:
+                raise ValueError(f"naval presence in {zone} must be in [0, 2], got {level}")
+        return v
+
+
+class Russia(BaseModel):
+    """Russia's posture: budget and the status of its bases and basing talks."""
+
+    model_config = _STRICT
+    budget: float = Field(1.0, ge=0.0, le=3.0, description="scale of the 2025 influence budget")
+    security_deployments: bool = Field(True, description="may deploy Africa Corps when invited")
+    bases: dict[str, Literal["none", "negotiating", "open", "closed"]] = Field(default_factory=dict)
+
+    @field_validator("bases")
+    @classmethod
+    def _sites(cls, v):
+        for site in v:
+            if site not in base_sites():
+                raise ValueError(
+                    f"unknown base site {site!r}{_params.suggest(site, base_sites())}; "
+                    f"allowed: {', '.join(base_sites())}"
+                )
+        return v
+
+
+class Event(BaseModel):
+    """A dated exogenous shock fed into the run."""
+
+    model_config = _STRICT
+    date: Month
+    kind: Literal[EVENT_KINDS]  # type: ignore[valid-type]
+    country: str | None = None
+    other: str | None = Field(None, description="the other party (rupture, normalisation)")
+    side: Literal["western", "russian"] | None = None
+    site: str | None = None
+    status: Literal["none", "negotiating", "open", "closed"] | None = None
+    level: float | None = Field(None, ge=0.0, le=1.0)
+    regime: Literal["democracy", "hybrid", "monarchy", "autocracy", "military"] | None = None
+    note: str = ""
+    source: str = ""
+
+    @field_validator("country", "other")
+    @classmethod
+    def _codes(cls, v):
+        return None if v is None else _check_code(v)
+
+    @field_validator("site")
+    @classmethod
+    def _site(cls, v):
+        if v is not None and v not in base_sites():
+            raise ValueError(
+                f"unknown base site {v!r}{_params.suggest(v, base_sites())}; "
+                f"allowed: {', '.join(base_sites())}"
+            )
+        return v
+
+    @model_validator(mode="after")
+    def _needs(self):
+        need = {
+            "coup": ("country",),
+            "regime_change": ("country",),
+            "war_onset": ("country",),
+            "ceasefire": ("country",),
+            "force_withdrawal": ("country", "side"),
+            "force_arrival": ("country", "side"),
+            "force_restructuring": ("country",),
+            "migration_deal": ("country",),
+            "diplomatic_rupture": ("country", "other"),
+            "normalisation": ("country", "other"),
+            "basing_agreement": ("site", "status"),
+            "bloc_formation": (),
+        }[self.kind]
+        missing = [f for f in need if getattr(self, f) is None]
+        if missing:
+            raise ValueError(f"a {self.kind} event needs {', '.join(missing)}")
+        return self
+
+
+class Scenario(BaseModel):
+    """A validated scenario. Load it with `Scenario.load(path)`; it is read-only."""
+
+    model_config = _STRICT
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    description: str = ""
+    start: Month = Field(default_factory=lambda: parse_month("2025-07"))
+    months: int = Field(120, ge=1, le=600)
+    seed: int = Field(1, ge=0)
+    endogenous_coups: bool = True
+    parameters: dict[str, float] = Field(default_factory=dict)
+    policy: Policy = Field(default_factory=Policy)
+    russia: Russia = Field(default_factory=Russia)
+    events: list[Event] = Field(default_factory=list)
+    source_path: str | None = Field(None, exclude=True)
+
+    @field_validator("parameters")
+    @classmethod
+    def _params(cls, v):
+        for name, value in v.items():
+            try:
+                _params.check_value(name, value)
+            except (KeyError, ValueError) as exc:
+                raise ValueError(exc.args[0]) from None
+        return v
+
+    @model_validator(mode="after")
+    def _dates_inside_run(self):
+        end = self.start + self.months
+        dated = [(f"events[{i}].date", e.date) for i, e in enumerate(self.events)]
+        dated += [(f"policy.summits[{i}].date", s.date) for i, s in enumerate(self.policy.summits)]
+        dated += [(f"policy.dcb[{i}].start", d.start) for i, d in enumerate(self.policy.dcb)]
+        for where, month in dated:
+            if not self.start <= month < end:
+                raise ValueError(
+                    f"{where} = {format_month(month)} is outside the run "
+                    f"({format_month(self.start)} to {format_month(end - 1)})"
+                )
+        return self
+
+    # -- convenience -----------------------------------------------------------------
+    @property
+    def end(self) -> int:
+        return self.start + self.months
+
+    def content_hash(self) -> str:
+        """SHA-256 of the validated content: same hash, same scenario."""
+        blob = json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+    def with_parameters(self, overrides: dict[str, float]) -> Scenario:
+        """A copy with more parameter overrides (validated)."""
+        data = self.model_dump()
+        data["parameters"] = {**self.parameters, **overrides}
+        return Scenario.from_dict(data, path=self.source_path or "<scenario>")
+
+    @classmethod
+    def from_dict(
+        cls, data: dict, *, path: str = "<scenario>", text: str | None = None
+    ) -> Scenario:
+        """Validate a plain dict; ScenarioError with every problem otherwise."""
+        try:
+            sc = cls.model_validate({**data, "source_path": path})
+        except ValidationError as exc:
+            raise ScenarioError(path, _problems(exc, data, text)) from None
+        return sc
+
+    @classmethod
+    def load(cls, path: str | Path) -> Scenario:
+        """Read, merge `extends:` chains and validate a scenario YAML file."""
+        path = Path(path)
+        data, text = _read_with_extends(path, seen=())
+        return cls.from_dict(data, path=str(path), text=text)
+
+
+def _read_yaml(path: Path) -> tuple[dict, str]:
+    if not path.exists():
+        raise ScenarioError(str(path), [("", "no such scenario file", None)])
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise ScenarioError(str(path), [("", f"not valid YAML: {exc}", line)]) from None
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            str(path), [("", "a scenario must be a YAML mapping (key: value)", None)]
+        )
+    return data, text
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def _read_with_extends(path: Path, seen: tuple[Path, ...]) -> tuple[dict, str]:
+    data, text = _read_yaml(path)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data, text
+    ppath = Path(parent)
+    if not ppath.suffix:
+        ppath = ppath.with_suffix(".yaml")
+    if not ppath.is_absolute():
+        ppath = path.parent / ppath
+    if ppath.resolve() in seen or ppath.resolve() == path.resolve():
+        raise ScenarioError(str(path), [("extends", f"circular extends via {ppath}", None)])
+    base, _ = _read_with_extends(ppath, seen + (path.resolve(),))
+    base.pop("name", None)
+    base.pop("description", None)
+    return _merge(base, data), text
+
+
+def _line_of(text: str | None, loc: tuple) -> int | None:
+    """The line of a field path in the YAML text (best effort)."""
+    if not text:
+        return None
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            nxt = None
+            for k, v in node.value:
+                if k.value == str(key):
+                    nxt, line = v, k.start_mark.line + 1
+                    break
+            if nxt is None:
+                return line
+            node = nxt
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def _problems(
+    exc: ValidationError, data: dict, text: str | None
+) -> list[tuple[str, str, int | None]]:
+    out = []
+    for err in exc.errors():
+        loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and x.startswith("function-")))
+        field = ".".join(f"[{x}]" if isinstance(x, int) else str(x) for x in loc).replace(".[", "[")
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            allowed = _allowed_keys(loc[:-1])
+            msg = f"unknown key{_params.suggest(str(loc[-1]), allowed)}; allowed here: {', '.join(allowed)}"
+        elif (
+            "input" in err
+            and err["type"] not in ("missing",)
+            and not isinstance(err["input"], dict | list)
+        ):
+            msg = f"{msg} (got {err['input']!r})"
+        out.append((field, msg, _line_of(text, loc)))
+    return out
+
+
+def _allowed_keys(loc: tuple) -> list[str]:
+    model: Any = Scenario
+    for key in loc:
+        if isinstance(key, int):
+            continue
+        field = model.model_fields.get(key)
+        if field is None:
+            break
+        ann = field.annotation
+        inner = getattr(ann, "__args__", (ann,))
+        model = next((a for a in inner if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        if model is None:
+            return []
+    return sorted(k for k in model.model_fields if k != "source_path")
