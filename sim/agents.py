@@ -29,7 +29,7 @@ class StateActor(mesa.Agent):
         super().__init__(model)
         self.index = index
         self.code = model.state.codes[index]
-        row = model.roster.table.loc[self.code]
+        row = model.roster.attributes[self.code]
         self.name = row["name"]
         self.kind = row["kind"]
         self.subregion = row["subregion"]

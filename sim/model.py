@@ -77,7 +77,7 @@ class SouthernFlankModel(mesa.Model):
         self.seed = seed
         self.roster = load_roster()
         self.p = _params.resolve(scenario.parameters)
-        self.state = build_state(scenario, self.p, self.roster)
+        self.state = build_state(scenario, self.p)
         self.streams = {m.NAME: stream(seed, m.NAME) for m in MECHANISMS}
         for mechanism in MECHANISMS:
             if hasattr(mechanism, "setup"):

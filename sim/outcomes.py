@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 
 from .calendar import format_month
-from .mechanisms.cohesion import russian_share
 from .roster import REGIMES, SUBREGIONS
 
 
@@ -160,49 +159,63 @@ COUNTRY_TEXT = ("regime",)
 EVENT_COLUMNS = ("date", "kind", "iso3", "mechanism", "cause")
 
 
-def _wmean(x: np.ndarray, w: np.ndarray) -> float:
-    total = w.sum()
-    return float(w @ x / total) if total > 0 else 0.0
+def _weights(s) -> np.ndarray:
+    """(5, n) population weights: the region's non-NATO states, then each sub-region."""
+    w = s.population * s.region_member
+    rows = [w]
+    for sub in SUBREGIONS:
+        ws = np.zeros_like(w)
+        ws[s.subregion_index[sub]] = w[s.subregion_index[sub]]
+        rows.append(ws)
+    return np.stack(rows)
 
 
-def model_row(s, out: np.ndarray) -> None:
-    """Fill one row of model metrics from the state, in MODEL_METRICS order."""
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+
+
+def model_row(s, out: np.ndarray, W: np.ndarray, dest: np.ndarray) -> None:
+    """Fill one row of model metrics from the state, in MODEL_METRICS order.
+
+    W: population weights from `_weights`; dest: (3, routes) 0/1 matrix of routes
+    toward Italy, Spain and Greece.
+    """
     member = s.region_member
-    w = s.population * member
-    share = russian_share(s)
-    vals = [1.0 - share, share]
-    for sub in SUBREGIONS:
-        idx = s.subregion_index[sub]
-        ws = w[idx]
-        tot = ws @ (s.nato_inf[idx] + s.russia_inf[idx])
-        vals.append(float(ws @ s.russia_inf[idx] / tot) if tot > 0 else 0.0)
-    vals += [float((member & (s.camp == -1)).sum()), float((member & (s.camp == 1)).sum())]
-    vals.append(_wmean(s.stability, w))
-    for sub in SUBREGIONS:
-        idx = s.subregion_index[sub]
-        vals.append(_wmean(s.stability[idx], w[idx]))
-    vals.append(float(s.jihad[s.central_sahel].mean()))
-    vals.append(_wmean(s.jihad, w))
-    vals.append(float((s.rpres > 0).sum()))
-    vals.append(float((member & (s.wpres > 0)).sum()))
-    vals.append(float(sum(b.status == "open" and b.kind == "air" for b in s.bases)))
-    vals.append(float(sum(b.status == "open" and b.kind == "naval" for b in s.bases)))
-    vals.append(float(s.coups_this_month))
-    vals.append(float((member & (s.regime == s.military)).sum()))
-    vals.append(float(s.incidents.sum()))
-    vals.append(float(s.russia_naval[s.zones.index("Central Med")]))
-    for dest in ("ITA", "ESP", "GRC"):
-        vals.append(
-            float(sum(m for m, d in zip(s.migration, s.route_dest, strict=True) if d == dest))
-        )
-    vals.append(s.material_risk)
+    rus = _ratio(W @ s.russia_inf, W @ (s.nato_inf + s.russia_inf))
+    stab = _ratio(W @ s.stability, W.sum(axis=1))
     allies = s.ally_south
-    vals.append(float(np.mean(s.satisfaction[allies])))
-    vals.append(float(np.mean(s.threat[allies])))
-    vals.append(s.engagement)
-    vals.append(s.spending_musd)
-    vals.append(float(np.mean(s.milex[allies])))
-    out[:] = vals
+    n_allies = allies.sum()
+    open_air = open_naval = 0
+    for b in s.bases:
+        if b.status == "open":
+            if b.kind == "air":
+                open_air += 1
+            else:
+                open_naval += 1
+    out[0] = 1.0 - rus[0]
+    out[1] = rus[0]
+    out[2:6] = rus[1:]
+    out[6] = (member & (s.camp == -1)).sum()
+    out[7] = (member & (s.camp == 1)).sum()
+    out[8] = stab[0]
+    out[9:13] = stab[1:]
+    out[13] = s.jihad[s.central_sahel].sum() / len(s.central_sahel)
+    out[14] = _ratio(W[:1] @ s.jihad, W[:1].sum(axis=1))[0]
+    out[15] = (s.rpres > 0).sum()
+    out[16] = (member & (s.wpres > 0)).sum()
+    out[17] = open_air
+    out[18] = open_naval
+    out[19] = s.coups_this_month
+    out[20] = (member & (s.regime == s.military)).sum()
+    out[21] = s.incidents.sum()
+    out[22] = s.russia_naval[s.central_med]
+    out[23:26] = dest @ s.migration
+    out[26] = s.material_risk
+    out[27] = s.satisfaction[allies].sum() / n_allies
+    out[28] = s.threat[allies].sum() / n_allies
+    out[29] = s.engagement
+    out[30] = s.spending_musd
+    out[31] = s.milex[allies].sum() / n_allies
 
 
 class Recorder:
@@ -215,11 +228,16 @@ class Recorder:
         self.model = np.zeros((months, len(MODEL_METRICS)))
         self.country = np.zeros((months, len(COUNTRY_METRICS), state.n))
         self.regime = np.zeros((months, state.n), dtype=np.int8)
+        self._weights = _weights(state)
+        self._dest = np.array(
+            [[d == dest for d in state.route_dest] for dest in ("ITA", "ESP", "GRC")], dtype=float
+        )
+        state.central_med = state.zones.index("Central Med")
 
     def record(self, s, coup_risk: np.ndarray) -> None:
         k = self.n_rows
         self.months[k] = s.month
-        model_row(s, self.model[k])
+        model_row(s, self.model[k], self._weights, self._dest)
         c = self.country[k]
         c[0], c[1], c[2], c[3] = s.nato_inf, s.russia_inf, s.alignment, s.stability
         c[4], c[5], c[6], c[7] = s.trust, s.capacity, s.grievance, s.jihad

@@ -8,7 +8,7 @@ This module only loads and indexes that data; it holds no behaviour.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 import pandas as pd
@@ -46,8 +46,8 @@ class Roster:
     def codes(self) -> tuple[str, ...]:
         return tuple(self.table.index)
 
-    def groups(self) -> dict[str, tuple[str, ...]]:
-        """Named groups: NATO, NATO_SOUTH, MD, ICI, AES, and the sub-regions."""
+    @cached_property
+    def _groups(self) -> dict[str, tuple[str, ...]]:
         t = self.table
         g = {
             "NATO": tuple(t.index[t.nato == 1]),
@@ -59,6 +59,15 @@ class Roster:
         for sub in SUBREGIONS:
             g[sub.upper()] = tuple(t.index[t.subregion == sub])
         return g
+
+    def groups(self) -> dict[str, tuple[str, ...]]:
+        """Named groups: NATO, NATO_SOUTH, MD, ICI, AES, and the sub-regions."""
+        return dict(self._groups)
+
+    @cached_property
+    def attributes(self) -> dict[str, dict]:
+        """Each actor's row as a plain dict (fast lookups for agents)."""
+        return {code: dict(row) for code, row in self.table.iterrows()}
 
     def expand(self, names: list[str]) -> list[str]:
         """Group names and codes -> codes (roster actors and other guests), in order, unique."""

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
+from functools import cache
+from types import SimpleNamespace
 
 import numpy as np
 
 from .calendar import format_month, parse_month, year_of
-from .geography import Region, load_region
+from .geography import load_region
 from .roster import REGIMES, SUBREGIONS, Roster, load_roster, load_table
 from .scenario import SEA_ZONES, Scenario
 
@@ -124,6 +126,7 @@ class State:
     dcb_plan: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     dcb_friction: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     subregion_index: dict[str, np.ndarray] = field(default_factory=dict)
+    central_med: int = 0
     central_sahel: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
 
     @property
@@ -172,77 +175,49 @@ def stream(seed: int, name: str) -> np.random.Generator:
     )
 
 
-def build_state(
-    scenario: Scenario, p, roster: Roster | None = None, region: Region | None = None
-) -> State:
-    """Initial conditions for a scenario: roster data of the start year, registry values."""
-    roster = roster or load_roster()
-    region = region or load_region()
+@cache
+def _tables(start: int) -> SimpleNamespace:
+    """Everything the initial state takes from the data files for a start month.
+
+    Cached: a batch builds thousands of runs from one start month, and these tables
+    depend on no parameter. The arrays are read-only; `build_state` copies the ones
+    that change during a run.
+    """
+    roster, region = load_roster(), load_region()
     t = roster.table
     codes = tuple(t.index)
     n = len(codes)
-    early = year_of(scenario.start) < 2022  # the 2019 columns describe a replay's start
+    code_arr = np.array(codes)
+    early = year_of(start) < 2022  # the 2019 columns describe a replay's start
     col = "2019" if early else "2025"
-    fsi = t[f"fsi_{col if early else '2024'}"].to_numpy(dtype=float, copy=True)
-    regimes = np.array([regime_index(r) if isinstance(r, str) else 0 for r in t[f"regime_{col}"]])
-    kind = t.kind.to_numpy(str)
     nato = t.nato.to_numpy(dtype=int, copy=True) == 1
     on_grid = t.on_grid.to_numpy(dtype=int, copy=True) == 1
-    is_actor = ~np.isin(np.array(codes), NON_ACTORS)
-    region_member = on_grid & ~nato & is_actor
-    md = t.md_year.notna().to_numpy()
-    ici = t.ici_year.notna().to_numpy()
     mnna = t.us_mnna_year.notna().to_numpy()
     if early:
         mnna &= t.us_mnna_year.fillna(9999).to_numpy(dtype=float, copy=True) <= 2019
-    rpres = t[f"russia_presence_{col}"].fillna(0).to_numpy(dtype=float, copy=True)
     wpres = t[f"western_presence_{col}"].fillna(0).to_numpy(dtype=float, copy=True)
-    wpres = np.where(nato, 1.0, wpres)
-    capacity = _capacity(fsi, p)
-    military = regimes == regime_index("military")
-
-    trust = np.where(md | ici, p.trust_init_partner, p.trust_init_other)
-    trust = trust + np.where(mnna, p.trust_init_mnna_bonus, 0.0)
-    trust = trust - np.where(military, p.trust_init_military_penalty, 0.0)
-    trust = np.where(nato, 1.0, np.clip(trust, 0.0, 1.0))
-    ties = p.ties_base + p.ties_from_presence * rpres
-    ties = ties + np.where(np.isin(np.array(codes), CLOSE_TO_RUSSIA), p.ties_arms_client_bonus, 0.0)
-    ties = np.where(nato, 0.0, np.clip(ties, 0.0, 1.0))
+    idx = {c: i for i, c in enumerate(codes)}
 
     # neighbours from the grid (Moore adjacency of cells), restricted to actors
-    nb = region.neighbours()
-    idx = {c: i for i, c in enumerate(codes)}
     neighbours = np.zeros((n, n))
-    for c, others in nb.items():
-        if c in idx:
-            for o in others:
-                if o in idx:
-                    neighbours[idx[c], idx[o]] = 1.0
+    for c, others in region.neighbours().items():
+        for o in others:
+            if c in idx and o in idx:
+                neighbours[idx[c], idx[o]] = 1.0
     deg = neighbours.sum(axis=1, keepdims=True)
     adjacency = np.divide(neighbours, deg, out=np.zeros_like(neighbours), where=deg > 0)
 
-    zones = SEA_ZONES
-    coastal = np.zeros((n, len(zones)))
+    coastal = np.zeros((n, len(SEA_ZONES)))
     for c, zs in region.coastal_zones().items():
-        if c in idx:
-            for z in zs:
-                if z in zones:
-                    coastal[idx[c], zones.index(z)] = 1.0
+        for z in zs:
+            if c in idx and z in SEA_ZONES:
+                coastal[idx[c], SEA_ZONES.index(z)] = 1.0
 
     friction = np.zeros((n, n))
-    for _, row in roster.frictions.iterrows():
+    for row in roster.frictions.itertuples():
         if row.a in idx and row.b in idx:
-            level = roster.friction_between(row.a, row.b, scenario.start)
+            level = roster.friction_between(row.a, row.b, start)
             friction[idx[row.a], idx[row.b]] = friction[idx[row.b], idx[row.a]] = level
-
-    pol = scenario.policy
-    nato_naval = np.array([pol.naval_presence.get(z, 0.0) for z in zones])
-
-    bases = []
-    for row in load_table("bases.csv").itertuples():
-        status = scenario.russia.bases.get(row.site) or _initial_base_status(row, scenario.start)
-        since = scenario.start if status == "open" else None
-        bases.append(Base(row.site, idx[row.host], row.kind, row.zone, status, since))
 
     routes = load_table("migration_routes.csv")
     route_names = tuple(dict.fromkeys(routes.route))
@@ -252,32 +227,102 @@ def build_state(
         [routes[routes.route == r][base_col].astype(float).max() / 12.0 for r in route_names]
     )
     route_share = np.zeros((len(route_names), n))
-    for _, row in routes.iterrows():
+    for row in routes.itertuples():
         if row.transit in idx:
             route_share[route_names.index(row.route), idx[row.transit]] += float(row.share)
-    res = load_table("resources.csv")
     material_weight = np.zeros(n)
-    for row in res.itertuples():
+    for row in load_table("resources.csv").itertuples():
         if row.producer in idx:  # each row: the producer's share (%) of one EU supply line
             material_weight[idx[row.producer]] += float(row.value) / 100.0
     if material_weight.sum() > 0:
         material_weight /= material_weight.sum()
-
+    base_rows = list(load_table("bases.csv").itertuples())
     strategic = np.clip(
         (route_share.sum(axis=0) > 0) * 0.5
         + (material_weight > 0) * 0.5
-        + np.isin(np.array(codes), load_table("bases.csv").host.to_numpy(str)) * 0.5,
+        + np.isin(code_arr, [r.host for r in base_rows]) * 0.5,
         0.0,
         1.0,
     )
+    out = SimpleNamespace(
+        codes=codes,
+        early=early,
+        fsi=t[f"fsi_{col if early else '2024'}"].to_numpy(dtype=float, copy=True),
+        regimes=np.array(
+            [regime_index(r) if isinstance(r, str) else 0 for r in t[f"regime_{col}"]]
+        ),
+        kind=t.kind.to_numpy(str),
+        subregion=t.subregion.to_numpy(str),
+        population=t.population_m.fillna(0).to_numpy(dtype=float, copy=True),
+        milex=t.milex_pct_gdp.fillna(0).to_numpy(dtype=float, copy=True),
+        nato=nato,
+        on_grid=on_grid,
+        region_member=on_grid & ~nato & ~np.isin(code_arr, NON_ACTORS),
+        md=t.md_year.notna().to_numpy(),
+        ici=t.ici_year.notna().to_numpy(),
+        mnna=mnna,
+        close_to_russia=np.isin(code_arr, CLOSE_TO_RUSSIA),
+        aes=(t.aes.to_numpy(dtype=int, copy=True) == 1) & (not early),
+        rpres=t[f"russia_presence_{col}"].fillna(0).to_numpy(dtype=float, copy=True),
+        wpres=np.where(nato, 1.0, wpres),
+        neighbours=neighbours,
+        adjacency=adjacency,
+        coastal=coastal,
+        friction=friction,
+        route_names=route_names,
+        route_dest=route_dest,
+        route_base=route_base,
+        route_share=route_share,
+        material_weight=material_weight,
+        strategic=strategic,
+        base_rows=base_rows,
+        idx=idx,
+    )
+    for value in vars(out).values():
+        if isinstance(value, np.ndarray):
+            value.setflags(write=False)
+    return out
+
+
+def build_state(scenario: Scenario, p) -> State:
+    """Initial conditions for a scenario: roster data of the start year, registry values."""
+    T = _tables(scenario.start)
+    codes, n, idx = T.codes, len(T.codes), T.idx
+    nato = T.nato
+    capacity = _capacity(T.fsi, p)
+    military = T.regimes == regime_index("military")
+    trust = np.where(T.md | T.ici, p.trust_init_partner, p.trust_init_other)
+    trust = trust + np.where(T.mnna, p.trust_init_mnna_bonus, 0.0)
+    trust = trust - np.where(military, p.trust_init_military_penalty, 0.0)
+    trust = np.where(nato, 1.0, np.clip(trust, 0.0, 1.0))
+    ties = p.ties_base + p.ties_from_presence * T.rpres
+    ties = ties + np.where(T.close_to_russia, p.ties_arms_client_bonus, 0.0)
+    ties = np.where(nato, 0.0, np.clip(ties, 0.0, 1.0))
+    rpres, wpres = T.rpres.copy(), T.wpres.copy()
+    kind = T.kind
+    zones = SEA_ZONES
+    pol = scenario.policy
+    nato_naval = np.array([pol.naval_presence.get(z, 0.0) for z in zones])
+    bases = []
+    for row in T.base_rows:
+        status = scenario.russia.bases.get(row.site) or _initial_base_status(row, scenario.start)
+        since = scenario.start if status == "open" else None
+        bases.append(Base(row.site, idx[row.host], row.kind, row.zone, status, since))
+    roster = load_roster()
+    route_names, route_dest = T.route_names, T.route_dest
+    route_base, route_share, material_weight = T.route_base, T.route_share, T.material_weight
+    strategic, neighbours, adjacency, coastal = T.strategic, T.neighbours, T.adjacency, T.coastal
+    friction = T.friction.copy()
+    regimes = T.regimes.copy()
+    on_grid, region_member, md, ici = T.on_grid, T.region_member, T.md, T.ici
 
     s = State(
         codes=codes,
         month=scenario.start,
         start=scenario.start,
-        population=t.population_m.fillna(0).to_numpy(dtype=float, copy=True),
+        population=T.population,
         kind=kind,
-        subregion=t.subregion.to_numpy(str),
+        subregion=T.subregion,
         on_grid=on_grid,
         region_member=region_member,
         ally_south=kind == "ally_south",
@@ -302,7 +347,7 @@ def build_state(
             military & (wpres == 0) & (rpres > 0), p.hostility_mean + p.hostility_spread, 0.0
         ),
         regime=regimes,
-        bloc=(t.aes.to_numpy(dtype=int, copy=True) == 1) & (not early),
+        bloc=T.aes.copy(),
         migration_deal=np.zeros(n),
         dcb_intensity=np.zeros(n),
         dcb_pipeline=np.zeros(n),
@@ -312,7 +357,7 @@ def build_state(
         stability=capacity.copy(),
         satisfaction=np.where(kind == "ally_south", p.satisfaction_base, np.nan),
         threat=np.zeros(n),
-        milex=t.milex_pct_gdp.fillna(0).to_numpy(dtype=float, copy=True),
+        milex=T.milex.copy(),
         zones=zones,
         nato_naval=nato_naval,
         russia_naval=np.zeros(len(zones)),
