@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .calendar import format_month
-from .roster import REGIMES, SUBREGIONS
+from .roster import REGIMES, SUBREGIONS, load_table
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,16 @@ MODEL_METRICS: tuple[Metric, ...] = (
     _m(
         "migration_greece", "persons per month", 0, 1e6, "Irregular arrivals pressure toward Greece"
     ),
+    *[
+        _m(
+            f"migration_{route}",
+            "persons per month",
+            0,
+            1e6,
+            f"Irregular arrivals pressure on the {route.replace('_', ' ')} route",
+        )
+        for route in dict.fromkeys(load_table("migration_routes.csv").route)
+    ],
     _m(
         "material_supply_risk",
         "index 0-1",
@@ -154,8 +164,16 @@ COUNTRY_METRICS: tuple[Metric, ...] = (
     _m("western_presence", "presence level 0-1", 0, 1, "Western military presence"),
     _m("hostility", "index 0-1", 0, 1, "Government hostility to Western partners"),
     _m("coup_risk", "probability per month", 0, 1, "Monthly probability of a successful coup"),
+    _m(
+        "migration_departures",
+        "persons per month",
+        0,
+        1e6,
+        "Irregular departures toward Europe leaving from this state (transit)",
+    ),
 )
 COUNTRY_TEXT = ("regime",)
+_POS = {m.name: i for i, m in enumerate(MODEL_METRICS)}
 EVENT_COLUMNS = ("date", "kind", "iso3", "mechanism", "cause")
 
 
@@ -192,30 +210,32 @@ def model_row(s, out: np.ndarray, W: np.ndarray, dest: np.ndarray) -> None:
                 open_air += 1
             else:
                 open_naval += 1
-    out[0] = 1.0 - rus[0]
-    out[1] = rus[0]
-    out[2:6] = rus[1:]
-    out[6] = (member & (s.camp == -1)).sum()
-    out[7] = (member & (s.camp == 1)).sum()
-    out[8] = stab[0]
-    out[9:13] = stab[1:]
-    out[13] = s.jihad[s.central_sahel].sum() / len(s.central_sahel)
-    out[14] = _ratio(W[:1] @ s.jihad, W[:1].sum(axis=1))[0]
-    out[15] = (s.rpres > 0).sum()
-    out[16] = (member & (s.wpres > 0)).sum()
-    out[17] = open_air
-    out[18] = open_naval
-    out[19] = s.coups_this_month
-    out[20] = (member & (s.regime == s.military)).sum()
-    out[21] = s.incidents.sum()
-    out[22] = s.russia_naval[s.central_med]
-    out[23:26] = dest @ s.migration
-    out[26] = s.material_risk
-    out[27] = s.satisfaction[allies].sum() / n_allies
-    out[28] = s.threat[allies].sum() / n_allies
-    out[29] = s.engagement
-    out[30] = s.spending_musd
-    out[31] = s.milex[allies].sum() / n_allies
+    o = _POS
+    out[o["nato_influence_share"]] = 1.0 - rus[0]
+    out[o["russia_influence_share"]] = rus[0]
+    out[o["russia_influence_share_maghreb"] : o["russia_influence_share_gulf"] + 1] = rus[1:]
+    out[o["russia_aligned_states"]] = (member & (s.camp == -1)).sum()
+    out[o["nato_aligned_states"]] = (member & (s.camp == 1)).sum()
+    out[o["stability_mean"]] = stab[0]
+    out[o["stability_maghreb"] : o["stability_gulf"] + 1] = stab[1:]
+    out[o["jihadist_activity_sahel"]] = s.jihad[s.central_sahel].sum() / len(s.central_sahel)
+    out[o["jihadist_activity_region"]] = _ratio(W[:1] @ s.jihad, W[:1].sum(axis=1))[0]
+    out[o["russian_deployments"]] = (s.rpres > 0).sum()
+    out[o["western_deployments"]] = (member & (s.wpres > 0)).sum()
+    out[o["russian_bases_air"]] = open_air
+    out[o["russian_bases_naval"]] = open_naval
+    out[o["coups"]] = s.coups_this_month
+    out[o["juntas"]] = (member & (s.regime == s.military)).sum()
+    out[o["naval_incidents"]] = s.incidents.sum()
+    out[o["russia_naval_central_med"]] = s.russia_naval[s.central_med]
+    out[o["migration_italy"] : o["migration_greece"] + 1] = dest @ s.migration
+    out[o["migration_greece"] + 1 : o["migration_greece"] + 1 + len(s.migration)] = s.migration
+    out[o["material_supply_risk"]] = s.material_risk
+    out[o["cohesion"]] = s.satisfaction[allies].sum() / n_allies
+    out[o["southern_threat"]] = s.threat[allies].sum() / n_allies
+    out[o["nato_attention"]] = s.engagement
+    out[o["nato_south_spending"]] = s.spending_musd
+    out[o["allies_south_milex"]] = s.milex[allies].sum() / n_allies
 
 
 class Recorder:
@@ -243,6 +263,7 @@ class Recorder:
         c[4], c[5], c[6], c[7] = s.trust, s.capacity, s.grievance, s.jihad
         c[8], c[9], c[10], c[11] = s.ties, s.rpres, s.wpres, s.hostility
         c[12] = coup_risk
+        c[13] = s.departures
         self.regime[k] = s.regime
         self.n_rows += 1
 

@@ -35,6 +35,20 @@ class Result:
     countries: pd.DataFrame
     events: pd.DataFrame
 
+    def why(self, iso3: str) -> pd.DataFrame:
+        """Everything the log says about one actor, oldest first: 'why did Niger flip?'.
+
+        Each row names the mechanism and the cause (the lever, prior event or state
+        values that drove it).
+        """
+        if iso3 not in set(self.countries.iso3):
+            from .params import suggest
+
+            known = sorted(set(self.countries.iso3))
+            raise KeyError(f"unknown actor {iso3!r}{suggest(iso3, known)}")
+        ev = self.events
+        return ev[ev.iso3 == iso3].reset_index(drop=True)
+
     def save(self, out: str | Path, fmt: str = "parquet") -> list[Path]:
         """Write the three tables to a folder (Parquet or CSV); returns the paths."""
         out = Path(out)

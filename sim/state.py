@@ -104,6 +104,7 @@ class State:
     spending_musd: float = 0.0
     engagement: float = 0.0
     migration: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    departures: np.ndarray = field(default_factory=lambda: np.zeros(0))
     material_risk: float = 0.0
     invited_this_month: tuple[str, ...] = ()
     events: list[dict] = field(default_factory=list)
@@ -373,6 +374,7 @@ def build_state(scenario: Scenario, p) -> State:
         security_deployments=scenario.russia.security_deployments,
         incidents=np.zeros(len(zones)),
         migration=np.zeros(len(route_names)),
+        departures=np.zeros(n),
     )
     s.subregion_index = {sub: np.flatnonzero(s.subregion == sub) for sub in SUBREGIONS}
     s.central_sahel = np.array([idx[c] for c in CENTRAL_SAHEL if c in idx])

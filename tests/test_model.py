@@ -110,3 +110,15 @@ def test_dcb_for_algeria_raises_its_capacity_and_nato_influence(baseline):
     pick = lambda df, col: df[(df.iso3 == "DZA") & (df.date == when)][col].item()  # noqa: E731
     assert pick(b, "capacity") > pick(a, "capacity") + 0.01
     assert pick(b, "nato_influence") > pick(a, "nato_influence") + 0.01
+
+
+def test_the_log_answers_why_a_state_changed_camp(baseline):
+    res = simulate(baseline, seed=2)
+    flips = res.events[res.events.kind == "realignment"]
+    assert len(flips) > 0
+    code = flips.iso3.iloc[0]
+    story = res.why(code)
+    assert (story.iso3 == code).all() and "realignment" in set(story.kind)
+    assert story.cause.str.len().min() > 10
+    with pytest.raises(KeyError, match="did you mean 'NER'"):
+        res.why("NEE")

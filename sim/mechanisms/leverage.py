@@ -12,6 +12,7 @@ Equations, per month. Departures push on route r (sim/data/migration_routes.csv)
               * (1 - migration_deal_effect * deal_t)               for each transit state t
     M_r     = sum_t share_rt * push_t * (1 + migration_origin * mean J(central Sahel))
     arrivals_r = base arrivals_r * M_r / M_r(start)                (persons per month)
+    departures_t = the part of the routes' arrivals leaving from transit state t
 Supply risk of critical raw materials (sim/data/resources.csv):
     risk = sum_i w_i * min(material_alignment_weight * max(-alignment_i, 0)
                            + material_instability_weight * (1 - stability_i), 1)
@@ -35,22 +36,29 @@ PARAMS = (
     "material_instability_weight",
 )
 READS = ("stability", "alignment", "migration_deal", "jihad", "route_share", "material_weight")
-WRITES = ("migration", "material_risk")
+WRITES = ("migration", "departures", "material_risk")
 
 
-def route_push(s, p) -> np.ndarray:
-    """Unnormalised departure pressure of each route."""
+def transit_push(s, p) -> np.ndarray:
+    """(routes, states): each transit state's part of each route's departure pressure."""
     push = (
         (1.0 + p.migration_instability * (1.0 - s.stability))
         * (1.0 + p.migration_leverage * np.maximum(-s.alignment, 0.0))
         * (1.0 - p.migration_deal_effect * s.migration_deal)
     )
     origin = 1.0 + p.migration_origin * s.jihad[s.central_sahel].mean()
-    return (s.route_share @ push) * origin
+    return s.route_share * push * origin
+
+
+def route_push(s, p) -> np.ndarray:
+    """Unnormalised departure pressure of each route."""
+    return transit_push(s, p).sum(axis=1)
 
 
 def apply(s, p, rng) -> None:
-    s.migration = s.route_base * route_push(s, p) / s.route_push0
+    flows = transit_push(s, p) * (s.route_base / s.route_push0)[:, None]
+    s.migration = flows.sum(axis=1)
+    s.departures = flows.sum(axis=0)
     s.material_risk = float(
         s.material_weight
         @ np.minimum(
