@@ -24,10 +24,11 @@ class Metric:
     low: float
     high: float
     description: str
+    partial: bool = False  # empty (NaN) for actors it does not apply to
 
 
-def _m(name, unit, low, high, description):
-    return Metric(name, unit, low, high, description)
+def _m(name, unit, low, high, description, partial=False):
+    return Metric(name, unit, low, high, description, partial)
 
 
 _SUB = [s.lower() for s in SUBREGIONS]
@@ -171,6 +172,21 @@ COUNTRY_METRICS: tuple[Metric, ...] = (
         1e6,
         "Irregular departures toward Europe leaving from this state (transit)",
     ),
+    _m(
+        "defence_spending",
+        "% of GDP",
+        0,
+        15,
+        "Defence spending (allies follow their path to the target)",
+    ),
+    _m(
+        "satisfaction",
+        "index 0-1",
+        0,
+        1,
+        "An ally's satisfaction with the Alliance (empty for others)",
+        partial=True,
+    ),
 )
 COUNTRY_TEXT = ("regime",)
 _POS = {m.name: i for i, m in enumerate(MODEL_METRICS)}
@@ -264,6 +280,8 @@ class Recorder:
         c[8], c[9], c[10], c[11] = s.ties, s.rpres, s.wpres, s.hostility
         c[12] = coup_risk
         c[13] = s.departures
+        c[14] = s.milex
+        c[15] = s.satisfaction
         self.regime[k] = s.regime
         self.n_rows += 1
 

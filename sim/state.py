@@ -23,6 +23,7 @@ from .scenario import SEA_ZONES, Scenario
 CENTRAL_SAHEL = ("MLI", "BFA", "NER")
 CLOSE_TO_RUSSIA = ("DZA", "EGY")  # named by the source analysis
 NON_ACTORS = ("RUS", "XNA")  # act, but hold no state of a country of the region
+ALLIES = ("ally_south", "ally_offgrid")
 
 
 @dataclass
@@ -193,7 +194,7 @@ def _tables(start: int) -> SimpleNamespace:
     col = "2019" if early else "2025"
     nato = t.nato.to_numpy(dtype=int, copy=True) == 1
     on_grid = t.on_grid.to_numpy(dtype=int, copy=True) == 1
-    mnna = t.us_mnna_year.notna().to_numpy()
+    mnna = t.us_mnna_year.notna().to_numpy(copy=True)
     if early:
         mnna &= t.us_mnna_year.fillna(9999).to_numpy(dtype=float, copy=True) <= 2019
     wpres = t[f"western_presence_{col}"].fillna(0).to_numpy(dtype=float, copy=True)
@@ -233,7 +234,8 @@ def _tables(start: int) -> SimpleNamespace:
             route_share[route_names.index(row.route), idx[row.transit]] += float(row.share)
     material_weight = np.zeros(n)
     for row in load_table("resources.csv").itertuples():
-        if row.producer in idx:  # each row: the producer's share (%) of one EU supply line
+        # only a producer's share (%) of an EU supply line counts; other rows are context
+        if row.producer in idx and row.indicator.startswith("share_of_eu_"):
             material_weight[idx[row.producer]] += float(row.value) / 100.0
     if material_weight.sum() > 0:
         material_weight /= material_weight.sum()
@@ -356,7 +358,7 @@ def build_state(scenario: Scenario, p) -> State:
         russia_inf=np.zeros(n),
         alignment=np.zeros(n),
         stability=capacity.copy(),
-        satisfaction=np.where(kind == "ally_south", p.satisfaction_base, np.nan),
+        satisfaction=np.where(nato & np.isin(kind, ALLIES), p.satisfaction_base, np.nan),
         threat=np.zeros(n),
         milex=T.milex.copy(),
         zones=zones,

@@ -28,6 +28,8 @@ class InputError(Exception):
 def _commands():
     mods = []
     for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("_"):
+            continue
         mod = importlib.import_module(f"{__name__}.{info.name}")
         if hasattr(mod, "COMMAND"):
             mods.append(mod)

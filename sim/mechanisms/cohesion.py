@@ -7,16 +7,20 @@ longer has a reason to exist"; Spain's prime minister called the 5% benchmark
 '360 degree vision of security' is not merely rhetorical" and reassure "southern
 European members that their concerns are being heard and addressed."
 
+The cohesion metric is the southern allies' mean satisfaction; the off-grid allies
+(United States, United Kingdom, Germany, Netherlands, the rest of the Alliance) follow
+the same equations, with no coasts on the grid.
+
 Equations, per month:
     attention E = mean of five parts in [0, 1]: share of MD/ICI partners invited to a
                   summit recently (memory engagement_memory_months), DCB packages
                   active / engagement_dcb_saturation (capped at 1), Hub mandate,
                   special representative's leverage, mean of MD and ICI revival
-    threat_a    = mean of three parts in [0, 1] for southern ally a: Russian share of
-                  influence in the region; migration toward a (Italy, Spain, Greece; the
-                  mean of the three for the others) / (migration_threat_scale * start level),
-                  capped at 1; incidents in the sea zones on a's coasts (12-month average,
-                  capped at 1)
+    threat_a    = mean of three parts in [0, 1] for every ally a (southern and off-grid):
+                  Russian share of influence in the region; migration toward a (Italy,
+                  Spain, Greece; the mean of the three for the others) /
+                  (migration_threat_scale * start level), capped at 1; incidents in the
+                  sea zones on a's coasts (12-month average, capped at 1; 0 off the grid)
     sat_a      += satisfaction_rate * (clip(satisfaction_base + attention_weight * E
                                            - threat_weight * threat_a, 0, 1) - sat_a)
     milex_a    += (spending_target_pct - milex_a) / months to spending_target_year
@@ -50,8 +54,19 @@ DESTINATIONS = ("ITA", "ESP", "GRC")
 
 
 def setup(s, p) -> None:
-    """Constants derived once per run from the registry."""
+    """Constants derived once per run: memory, the allies, who receives which route."""
     s.invite_memory = float(np.exp(-1.0 / p.engagement_memory_months))
+    s.allies = np.flatnonzero(np.isin(s.kind, ("ally_south", "ally_offgrid")))
+    # (destinations, routes): which routes end in Italy, Spain, Greece
+    s.route_to = np.array([[d == dest for d in s.route_dest] for dest in DESTINATIONS], float)
+    # (allies, destinations): an ally feels its own arrivals; the others the mean of the three
+    feel = np.full((len(s.allies), len(DESTINATIONS)), 1.0 / len(DESTINATIONS))
+    for k, a in enumerate(s.allies):
+        if s.codes[a] in DESTINATIONS:
+            feel[k] = np.array([s.codes[a] == d for d in DESTINATIONS], float)
+    s.ally_feel = feel
+    coast = s.coastal[s.allies]
+    s.ally_coast = coast / np.maximum(coast.sum(axis=1, keepdims=True), 1.0)
 
 
 def attention(s, p) -> float:
@@ -77,18 +92,12 @@ def apply(s, p, rng) -> None:
     s.engagement = attention(s, p)
     s.invited_recent *= s.invite_memory
     s.incident_memory += (s.incidents - s.incident_memory) / 12.0
-    allies = np.flatnonzero(s.ally_south)
-    by_dest = {d: 0.0 for d in DESTINATIONS}
-    by_dest0 = {d: 0.0 for d in DESTINATIONS}
-    for r, dest in enumerate(s.route_dest):
-        by_dest[dest] += s.migration[r]
-        by_dest0[dest] += s.route_base[r]
-    mig = {d: min(1.0, by_dest[d] / (p.migration_threat_scale * by_dest0[d])) for d in DESTINATIONS}
-    mig_mean = float(np.mean(list(mig.values())))
-    sea = s.coastal[allies] @ np.minimum(s.incident_memory, 1.0)
-    nz = np.maximum(s.coastal[allies].sum(axis=1), 1.0)
-    mig_a = np.array([mig.get(s.codes[a], mig_mean) for a in allies])
-    threat = (russian_share(s) + mig_a + sea / nz) / 3.0
+    allies = s.allies
+    arrivals = s.route_to @ s.migration
+    arrivals0 = s.route_to @ s.route_base
+    mig = np.minimum(arrivals / (p.migration_threat_scale * arrivals0), 1.0)
+    sea = s.ally_coast @ np.minimum(s.incident_memory, 1.0)
+    threat = (russian_share(s) + s.ally_feel @ mig + sea) / 3.0
     s.threat[allies] = threat
     target = np.clip(
         p.satisfaction_base + p.attention_weight * s.engagement - p.threat_weight * threat, 0, 1

@@ -17,7 +17,8 @@ Equations (per event, on the named country c):
     force_restructuring: presence unchanged (the Wagner -> Africa Corps switch)
     migration_deal:      migration deal_c = level (default 1)
     diplomatic_rupture / normalisation: friction(c, other) = level (default 0.8 / 0.2)
-    basing_agreement:    status of the named base site
+    basing_agreement:    status of the named base site; an opening raises the host's
+                         Russian presence to at least deploy_level
     bloc_formation:      c (or every hostile junta) joins the junta bloc
 
 Departures: the default levels are modelling choices stated above; a scenario sets
@@ -93,6 +94,8 @@ def _handle(s, p, ev, u) -> None:
             if b.site == ev.site:
                 b.status = ev.status
                 b.since = s.month
+                if ev.status == "open":  # as an agreed deal does (russian_opportunism)
+                    s.rpres[b.host] = max(s.rpres[b.host], p.deploy_level)
     elif kind == "bloc_formation":
         members = [i] if i is not None else list(coups.hostile_juntas(s, p))
         for m in members:

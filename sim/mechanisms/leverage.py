@@ -16,7 +16,8 @@ Equations, per month. Departures push on route r (sim/data/migration_routes.csv)
 Supply risk of critical raw materials (sim/data/resources.csv):
     risk = sum_i w_i * min(material_alignment_weight * max(-alignment_i, 0)
                            + material_instability_weight * (1 - stability_i), 1)
-    with w_i the producer's share of the listed supply lines.
+    with w_i the producer's share of EU supply lines (the `share_of_eu_*` rows of
+    resources.csv, normalised to sum to 1; rows in other units are context only).
 
 Departures: the route base is the last observed year of the roster data (2019 for a
 replay, 2024 otherwise); the index says how today's conditions move it, not a forecast.
