@@ -75,6 +75,10 @@ def apply(s, p, rng) -> None:
                 f"{CAMPS[int(s.camp[i])]} -> {CAMPS[int(camp[i])]}: largest change since the last "
                 f"shift was {_DRIVERS[k]} ({delta[k, i]:+.2f} on alignment)",
                 alignment=float(s.alignment[i]),
+                camp_from=CAMPS[int(s.camp[i])],
+                camp_to=CAMPS[int(camp[i])],
+                driver=_DRIVERS[k],
+                driver_change=float(delta[k, i]),
             )
             s.camp_anchor[:, i] = parts[:, i]
     s.camp = camp
