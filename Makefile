@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml scripts/find_python.sh
 	 test -x $(PY) || $$PYBIN -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) scripts/install_viz_assets.py
 	@touch $(STAMP)
 
 venv: $(STAMP)  ## create .venv and install the project with its test tools

@@ -188,6 +188,21 @@ COUNTRY_METRICS: tuple[Metric, ...] = (
         partial=True,
     ),
 )
+# The metrics a comparison leads with, and which way is better for the Alliance
+# (+1 higher is better, -1 lower is better). Comparisons, sensitivity analysis, the
+# EMA connector, the demo and the brief all take their list from here.
+HEADLINE: dict[str, int] = {
+    "russia_influence_share": -1,
+    "nato_influence_share": +1,
+    "russia_aligned_states": -1,
+    "stability_mean": +1,
+    "jihadist_activity_sahel": -1,
+    "russian_bases_naval": -1,
+    "naval_incidents": -1,
+    "migration_italy": -1,
+    "material_supply_risk": -1,
+    "cohesion": +1,
+}
 COUNTRY_TEXT = ("regime",)
 _POS = {m.name: i for i, m in enumerate(MODEL_METRICS)}
 EVENT_COLUMNS = ("date", "kind", "iso3", "mechanism", "cause")

@@ -64,6 +64,8 @@ def base_sites() -> tuple[str, ...]:
 
 
 BASE_STATUSES = ("none", "negotiating", "open", "closed")
+LEVERS = ("hub_mandate", "special_representative", "md_revival", "ici_revival")
+NAVAL_PRESENCE_RANGE = (0.0, 2.0)  # 1 = Operation Sea Guardian's 2025 level in a zone
 
 
 class ScenarioError(ValueError):
@@ -116,6 +118,7 @@ class Summit(BaseModel):
     date: Month
     host: str | None = None
     invite: list[str] = Field(default_factory=list)
+    source: str = ""
 
     @field_validator("host")
     @classmethod
@@ -137,11 +140,40 @@ class DCBPackage(BaseModel):
     months: int = Field(36, ge=1, le=240)
     intensity: float = Field(1.0, ge=0.0, le=3.0, description="1 = one standard package")
     lead: str | None = Field(None, description="ally leading the engagement (frictions apply)")
+    source: str = ""
 
     @field_validator("partner", "lead")
     @classmethod
     def _codes(cls, v):
         return None if v is None else _check_code(v)
+
+
+class PolicyChange(BaseModel):
+    """A dated change of a standing lever (e.g. the special representative appointed in
+    2024-07): from its date on, the named levers take the new values."""
+
+    model_config = _STRICT
+    date: Month
+    hub_mandate: float | None = Field(None, ge=0.0, le=1.0)
+    special_representative: float | None = Field(None, ge=0.0, le=1.0)
+    md_revival: float | None = Field(None, ge=0.0, le=1.0)
+    ici_revival: float | None = Field(None, ge=0.0, le=1.0)
+    naval_presence: dict[str, float] | None = None
+    note: str = ""
+    source: str = ""
+
+    @field_validator("naval_presence")
+    @classmethod
+    def _zones(cls, v):
+        return None if v is None else Policy._zones(v)
+
+    @model_validator(mode="after")
+    def _changes_something(self):
+        if all(getattr(self, f) is None for f in LEVERS + ("naval_presence",)):
+            raise ValueError(
+                f"a policy change must set at least one of {', '.join(LEVERS)}, naval_presence"
+            )
+        return self
 
 
 class Policy(BaseModel):
@@ -161,6 +193,9 @@ class Policy(BaseModel):
     naval_presence: dict[str, float] = Field(
         default_factory=lambda: {"Central Med": 1.0, "Eastern Med": 1.0, "Western Med": 0.5}
     )
+    changes: list[PolicyChange] = Field(
+        default_factory=list, description="dated changes of the standing levers"
+    )
 
     @field_validator("naval_presence")
     @classmethod
@@ -171,8 +206,11 @@ class Policy(BaseModel):
                     f"unknown sea zone {zone!r}{_params.suggest(zone, SEA_ZONES)}; "
                     f"allowed: {', '.join(SEA_ZONES)}"
                 )
-            if not 0.0 <= level <= 2.0:
-                raise ValueError(f"naval presence in {zone} must be in [0, 2], got {level}")
+            low, high = NAVAL_PRESENCE_RANGE
+            if not low <= level <= high:
+                raise ValueError(
+                    f"naval presence in {zone} must be in [{low:g}, {high:g}], got {level}"
+                )
         return v
 
 
@@ -249,6 +287,68 @@ class Event(BaseModel):
         return self
 
 
+class ParameterRange(BaseModel):
+    """The range a design varies one parameter over (defaults: the registry's range)."""
+
+    model_config = _STRICT
+    low: float | None = None
+    high: float | None = None
+
+
+def _names_to_ranges(v: Any) -> Any:
+    """Accept a plain list of parameter names as well as a mapping name -> range."""
+    if isinstance(v, list):
+        return {name: None for name in v}
+    return v
+
+
+class Experiment(BaseModel):
+    """How a batch explores a scenario: a design over some parameters, and replicates.
+
+    Every design point is run ``replicates`` times; replicate i of every point and every
+    scenario of a batch gets the same seed (common random numbers), so differences
+    between scenarios are paired. ``samples`` means levels per parameter for a grid,
+    points for a Latin hypercube, the base sample N for Sobol (N * (2D + 2) points) and
+    trajectories for Morris (N * (D + 1) points); see sim.batch.design.
+    """
+
+    model_config = _STRICT
+    design: Literal["grid", "lhs", "sobol", "morris"] = "lhs"
+    replicates: int = Field(10, ge=1, le=100_000)
+    samples: int | None = Field(None, ge=1, le=100_000, description="None: the design's default")
+    parameters: Annotated[dict[str, ParameterRange | None], BeforeValidator(_names_to_ranges)] = (
+        Field(default_factory=dict)
+    )
+
+    @field_validator("parameters")
+    @classmethod
+    def _ranges(cls, v):
+        for name, rng in v.items():
+            if name not in _params.REGISTRY:
+                raise ValueError(
+                    f"unknown parameter {name!r}{_params.suggest(name, _params.REGISTRY)}"
+                )
+            p = _params.REGISTRY[name]
+            low = p.low if rng is None or rng.low is None else rng.low
+            high = p.high if rng is None or rng.high is None else rng.high
+            if not p.low <= low < high <= p.high:
+                raise ValueError(
+                    f"{name}: range [{low}, {high}] must satisfy low < high inside the "
+                    f"registry's range [{p.low}, {p.high}] ({p.unit})"
+                )
+        return v
+
+    def bounds(self) -> dict[str, tuple[float, float]]:
+        """Each varied parameter's (low, high), the registry's where none is given."""
+        out = {}
+        for name, rng in self.parameters.items():
+            p = _params.REGISTRY[name]
+            low = p.low if rng is None or rng.low is None else rng.low
+            high = p.high if rng is None or rng.high is None else rng.high
+            out[name] = (low, high)
+        return out
+
+
 class Scenario(BaseModel):
     """A validated scenario. Load it with `Scenario.load(path)`; it is read-only."""
 
@@ -263,6 +363,7 @@ class Scenario(BaseModel):
     policy: Policy = Field(default_factory=Policy)
     russia: Russia = Field(default_factory=Russia)
     events: list[Event] = Field(default_factory=list)
+    experiment: Experiment | None = None
     source_path: str | None = Field(None, exclude=True)
 
     @field_validator("parameters")
@@ -281,6 +382,7 @@ class Scenario(BaseModel):
         dated = [(f"events[{i}].date", e.date) for i, e in enumerate(self.events)]
         dated += [(f"policy.summits[{i}].date", s.date) for i, s in enumerate(self.policy.summits)]
         dated += [(f"policy.dcb[{i}].start", d.start) for i, d in enumerate(self.policy.dcb)]
+        dated += [(f"policy.changes[{i}].date", c.date) for i, c in enumerate(self.policy.changes)]
         for where, month in dated:
             if not self.start <= month < end:
                 raise ValueError(

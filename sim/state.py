@@ -18,7 +18,7 @@ import numpy as np
 from .calendar import format_month, parse_month, year_of
 from .geography import load_region
 from .roster import REGIMES, SUBREGIONS, Roster, load_roster, load_table
-from .scenario import SEA_ZONES, Scenario
+from .scenario import LEVERS, SEA_ZONES, Scenario
 
 CENTRAL_SAHEL = ("MLI", "BFA", "NER")
 CLOSE_TO_RUSSIA = ("DZA", "EGY")  # named by the source analysis
@@ -97,6 +97,7 @@ class State:
     material_weight: np.ndarray  # per actor: share-weighted importance as a producer
     # scenario schedule and switches
     scenario: Scenario
+    levers: SimpleNamespace = field(default_factory=SimpleNamespace)
     endogenous_coups: bool = True
     security_deployments: bool = True
     # per-step outputs
@@ -347,7 +348,9 @@ def build_state(scenario: Scenario, p) -> State:
         conflict=np.zeros(n),
         coup_memory=np.zeros(n),
         hostility=np.where(
-            military & (wpres == 0) & (rpres > 0), p.hostility_mean + p.hostility_spread, 0.0
+            military & (wpres == 0) & (rpres > 0),
+            min(p.hostility_mean + p.hostility_spread, 1.0),
+            0.0,
         ),
         regime=regimes,
         bloc=T.aes.copy(),
@@ -372,6 +375,7 @@ def build_state(scenario: Scenario, p) -> State:
         route_share=route_share,
         material_weight=material_weight,
         scenario=scenario,
+        levers=SimpleNamespace(**{k: getattr(pol, k) for k in LEVERS}),
         endogenous_coups=scenario.endogenous_coups,
         security_deployments=scenario.russia.security_deployments,
         incidents=np.zeros(len(zones)),
@@ -395,6 +399,8 @@ def _compile_schedule(s: State, scenario: Scenario, roster: Roster) -> None:
     """Turn the scenario's dated lists into per-month lookups and arrays."""
     for ev in scenario.events:
         s.scheduled.setdefault(ev.date, []).append(ev)
+    for change in scenario.policy.changes:
+        s.scheduled.setdefault(change.date, []).append(change)
     for summit in scenario.policy.summits:
         invited = np.isin(np.array(s.codes), roster.expand(summit.invite))
         host = s.index(summit.host) if summit.host else None

@@ -541,3 +541,32 @@ def test_a_lever_that_acts_only_at_sea_leaves_events_on_land_unchanged(baseline)
     assert len(b.events) != len(a.events)  # ... while the sea does differ
     cols = ["russia_influence_share", "juntas", "jihadist_activity_region", "migration_italy"]
     pd.testing.assert_frame_equal(a.monthly[cols], b.monthly[cols])
+
+
+def test_a_dated_policy_change_acts_from_its_date_on(baseline):
+    """policy.changes: the Hub's mandate raised in 2027-01 helps the existing DCB packages
+    only from then on, and the change is logged."""
+    from sim import Scenario
+
+    data = baseline.model_dump()
+    data["policy"]["changes"] = [{"date": "2027-01", "hub_mandate": 1.0, "note": "Hub empowered"}]
+    changed = Scenario.from_dict(data)
+    a = simulate(baseline, seed=4)
+    b = simulate(changed, seed=4)
+
+    def cap(r, d):
+        return r.countries[(r.countries.iso3 == "MRT") & (r.countries.date == d)].capacity.item()
+
+    assert cap(b, "2026-12") == cap(a, "2026-12")
+    assert cap(b, "2030-12") > cap(a, "2030-12")
+    logged = b.events[b.events.kind == "policy_change"]
+    assert list(logged.date) == ["2027-01"] and "hub_mandate = 1" in logged.cause.item()
+
+
+def test_a_policy_change_must_change_something(baseline):
+    from sim import Scenario, ScenarioError
+
+    data = baseline.model_dump()
+    data["policy"]["changes"] = [{"date": "2027-01", "note": "nothing"}]
+    with pytest.raises(ScenarioError, match="must set at least one of hub_mandate"):
+        Scenario.from_dict(data)

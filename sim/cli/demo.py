@@ -1,90 +1,145 @@
-"""The main job on the embedded defaults: the baseline scenario, a handful of
-replicates on local processes, tables under results/ and a summary on screen."""
+"""The main job on the embedded defaults: the shipped policy scenarios and the
+current-course baseline, a handful of replicates each on local processes, with common
+random numbers; the batch goes to results/demo and a paired comparison with the
+baseline is printed (and saved as compare.csv and compare.md in the folder)."""
 
 from __future__ import annotations
 
-import time
-from concurrent.futures import ProcessPoolExecutor
+import shutil
+import sys
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .. import library
-from ..provenance import environment, now, write_json_atomic
-from ..run import simulate
-from .run import check_out_dir
+from ..batch import load
+from ..batch.compare import PAIR_KEYS, paired_effects, save
+from ..batch.design import DEFAULT_BATCH_SEED
+from ..batch.plan import make_plan
+from ..batch.runner import run_plan
+from ..batch.storage import MANIFEST
+from ..outcomes import HEADLINE
+from ..scenario import ScenarioError
+from . import InputError
+from .batch import batch_errors, report
 
 COMMAND = "demo"
-HELP = "run the baseline scenario with a few replicates and print a summary"
+HELP = "run the shipped scenarios against the baseline and print a paired comparison"
 ORDER = 5
-HEADLINE = (
-    "russia_influence_share",
-    "russia_aligned_states",
-    "jihadist_activity_sahel",
-    "migration_italy",
-    "naval_incidents",
-    "cohesion",
-)
+HORIZONS = (2026, 2030, 2035)
+LABEL = "demo"
 
 
 def add_arguments(p) -> None:
     p.add_argument("--out", default="results/demo", help="output folder (default results/demo)")
     p.add_argument("--replicates", type=int, default=8, help="replicates (default 8)")
     p.add_argument("--workers", type=int, default=2, help="local worker processes (default 2)")
-    p.add_argument("--seed", type=int, default=20250701, help="batch seed (default 20250701)")
-    p.add_argument("--scenario", default=library.DEFAULT, help="scenario (default: the baseline)")
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_BATCH_SEED,
+        help=f"batch seed (default {DEFAULT_BATCH_SEED})",
+    )
+    p.add_argument(
+        "--scenario",
+        default=None,
+        help="run only this scenario (with the baseline); default: every shipped scenario "
+        "that covers the baseline's period",
+    )
 
 
-def _one(job):
-    scenario, seed, out = job
-    r = simulate(scenario, seed=seed)
-    r.save(out / f"seed_{seed}")
-    return r.monthly.assign(seed=seed)
+def demo_scenarios(only: str | None = None) -> list:
+    """The baseline first, then the shipped scenarios that cover the same months (the
+    historical replay, which starts earlier, is left out: it cannot be paired)."""
+    base = library.load(library.DEFAULT)
+    if only is not None:
+        chosen = library.load(only)
+        return [base] if chosen.name == base.name else [base, chosen]
+    out = [base]
+    for name in library.names():
+        if name == library.DEFAULT:
+            continue
+        try:
+            sc = library.load(name)
+        except ScenarioError as exc:
+            print(f"warning: skipping shipped scenario {name}: {exc}", file=sys.stderr)
+            continue
+        if sc.start == base.start and sc.months == base.months and sc.name != base.name:
+            out.append(sc)
+    return out
+
+
+def _previous_demo(out: Path) -> bool:
+    """True if `out` holds an earlier demo (which the demo may replace)."""
+    import json
+
+    try:
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return manifest.get("label") == LABEL or manifest.get("kind") == "southflank-demo"
 
 
 def run(args) -> int:
-    from . import InputError
-
     if args.replicates < 1 or args.workers < 1:
         raise InputError("--replicates and --workers must be at least 1")
-    scenario = library.load(args.scenario)
+    scenarios = demo_scenarios(args.scenario)
     out = Path(args.out)
-    check_out_dir(out, "manifest.json")
-    out.mkdir(parents=True, exist_ok=True)
-    seeds = [
-        int(s.generate_state(1)[0])
-        for s in np.random.SeedSequence(args.seed).spawn(args.replicates)
-    ]
-    jobs = [(scenario, s, out) for s in seeds]
-    t0 = time.perf_counter()
-    with ProcessPoolExecutor(args.workers) as pool:
-        frames = list(pool.map(_one, jobs))
-    elapsed = time.perf_counter() - t0
-    monthly = pd.concat(frames, ignore_index=True)
-    monthly.to_parquet(out / "monthly_all.parquet", index=False)
-    write_json_atomic(
-        out / "manifest.json",
-        {
-            "kind": "southflank-demo",
-            "scenario": scenario.name,
-            "scenario_hash": scenario.content_hash(),
-            "batch_seed": args.seed,
-            "seeds": seeds,
-            "finished": now(),
-            "seconds": round(elapsed, 3),
-            **environment(),
-        },
-    )
-    years = sorted({d[:4] for d in monthly.date})
-    pick = [y for y in years if int(y) in (2026, 2030, 2035)] or years[-1:]
-    last = monthly[monthly.date.str.endswith("-06") | (monthly.date == monthly.date.max())]
-    last = last.assign(year=last.date.str[:4])
-    table = last[last.year.isin(pick)].groupby("year")[list(HEADLINE)].agg(["median", "min", "max"])
-    print(
-        f"{scenario.name}: {args.replicates} replicates on {args.workers} processes in {elapsed:.1f} s"
-    )
-    print(f"results: {out.resolve()}")
-    with pd.option_context("display.width", 200, "display.precision", 2):
-        print(table.T.to_string())
-    return 0
+    with batch_errors():
+        plan = make_plan(scenarios, replicates=args.replicates, seed=args.seed)
+        if out.is_dir() and (out / MANIFEST).exists() and _previous_demo(out):
+            from ..batch.storage import read_manifest
+
+            try:
+                same = read_manifest(out).get("plan_hash") == plan.plan_hash
+            except ValueError:
+                same = False
+            if not same:
+                shutil.rmtree(out)  # an earlier demo with other scenarios or settings
+        names = ", ".join(p.scenario.name for p in plan.scenarios)
+        print(
+            f"demo: {len(plan.scenarios)} scenario(s) x {args.replicates} replicates on "
+            f"{args.workers} processes: {names}",
+            file=sys.stderr,
+        )
+        summary = run_plan(plan, out, executor="processes", workers=args.workers, label=LABEL)
+    code = report(summary)
+    batch = load(out)
+    metrics = list(HEADLINE)
+    monthly = batch.read("monthly", columns=["scenario", *PAIR_KEYS, "date", *metrics])
+    base = monthly[monthly.scenario == library.DEFAULT]
+    picks = {y: d for y in HORIZONS if (d := _june(base.date, y))}
+    print(f"\n{library.DEFAULT}: median [min, max] over {args.replicates} replicates")
+    rows = {}
+    for date in picks.values():
+        at = base[base.date == date]
+        rows[date] = {
+            m: f"{at[m].median():.3g} [{at[m].min():.3g}, {at[m].max():.3g}]" for m in metrics
+        }
+    with pd.option_context("display.width", 200, "display.max_colwidth", 40):
+        print(pd.DataFrame(rows).to_string())
+    if len(plan.scenarios) > 1:
+        effects = paired_effects(monthly, library.DEFAULT, list(picks), metrics)
+        save(effects, out, f"Demo batch: paired differences from {library.DEFAULT}")
+        last = effects[effects.horizon == max(picks)]
+        cell = last.apply(
+            lambda r: f"{r.difference:+.3g}" + (" *" if r.verdict in ("higher", "lower") else ""),
+            axis=1,
+        )
+        table = last.assign(cell=cell).pivot(index="scenario", columns="metric", values="cell")
+        print(
+            f"\npaired difference from {library.DEFAULT} at {picks[max(picks)]}, mean over "
+            f"{args.replicates} replicate pairs (*: the 95% interval excludes 0)"
+        )
+        # wrapped to the terminal's width: ten headline metrics do not fit on one line
+        width = shutil.get_terminal_size().columns
+        with pd.option_context("display.width", width, "display.max_columns", None):
+            print(table[metrics])
+        print(f"\nall horizons: {out / 'compare.md'}; more: southflank compare {out}")
+    return code
+
+
+def _june(dates: pd.Series, year: int) -> str | None:
+    from ..batch.compare import horizon_date
+
+    return horizon_date(dates.unique(), year)

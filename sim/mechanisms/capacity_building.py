@@ -47,7 +47,7 @@ WRITES = ("dcb_intensity", "dcb_pipeline", "capacity_struct", "capacity", "trust
 
 def effectiveness(s, p, lead_friction: np.ndarray) -> np.ndarray:
     """How much of a package's potential is realised: Hub, representative, frictions."""
-    pol = s.scenario.policy
+    pol = s.levers  # the standing levers, after dated changes
     return (
         p.dcb_base_effectiveness
         * (1.0 + p.hub_effect * pol.hub_mandate)
@@ -67,7 +67,7 @@ def apply(s, p, rng) -> None:
     s.capacity -= p.capacity_conflict_erosion * s.conflict * s.capacity
     np.clip(s.capacity, 0.0, 1.0, out=s.capacity)
     s.trust += p.dcb_trust_gain * delivered * (1.0 - s.trust) * s.region_member
-    pol = s.scenario.policy
+    pol = s.levers  # the standing levers, after dated changes
     s.spending_musd = (
         s.dcb_intensity.sum() * p.dcb_cost_musd_year / 12.0
         + p.hub_cost_musd_year / 12.0 * pol.hub_mandate

@@ -70,7 +70,7 @@ def setup(s, p) -> None:
 
 
 def attention(s, p) -> float:
-    pol = s.scenario.policy
+    pol = s.levers  # the standing levers, after dated changes
     partners = s.md | s.ici
     parts = (
         s.invited_recent[partners].mean(),

@@ -15,19 +15,28 @@ Equations, per state i and month:
 A new junta's hostility to the West:
     hostility_i = clip(hostility_mean + hostility_spread * (2u - 1)
                        + hostility_grievance * (G_i - 1/2), 0, 1)
-    and its ties to Russia rise by coup_ties_gain * hostility_i.
+    and its ties to Russia rise by coup_ties_gain * hostility_i (hostility stays in [0, 1],
+    also for the juntas hostile from the start).
 Expulsion: a government with hostility >= expel_min_hostility orders Western forces
 out with probability expel_hazard * hostility_i per month; they leave at
 1 / withdrawal_months presence units per month.
-Hostility spreads to governments whose people are aggrieved and who trust NATO little:
-    hostility_i += hostility_contagion * (hostile junta neighbours) * G_i * (1 - trust_i)
+Hostility spreads from the juntas' bloc to neighbouring governments whose people are
+aggrieved and who trust NATO little:
+    hostility_i += hostility_contagion * (neighbours in the bloc) * G_i * (1 - trust_i)
                    * (1 - hostility_i).
-Bloc: once bloc_min_members hostile juntas of one sub-region exist, they form a bloc
-(ties +bloc_ties_gain); later hostile juntas of that sub-region next to a member join.
+Bloc: once bloc_min_members hostile juntas of one sub-region form a group of neighbours
+(connected through shared borders), that group founds a bloc (ties +bloc_ties_gain);
+later hostile juntas of that sub-region next to a member join.
 
 Departures: a coup needs no trigger event; coups are not possible in NATO states.
 The swap of partners is two separate processes (Western exit here, Russian arrival in
 sim.mechanisms.russian_opportunism), as calibration facts SF-01 and SF-02 require.
+Hostility spreads from the bloc, not from any hostile junta: the exit spread to Chad
+and Senegal (2024-11) after the juntas' bloc had formed (2023-09; SF-02), while
+governments next to a lone junta hostile since before 2019 (Haftar's east Libya: Egypt,
+the Tripoli government) kept their Western partners. A bloc's founders must be
+neighbours, as the Liptako-Gourma states were (SF-10); juntas far apart do not found
+one (docs/calibration.md).
 """
 
 from __future__ import annotations
@@ -59,7 +68,17 @@ PARAMS = (
     "bloc_min_members",
     "bloc_ties_gain",
 )
-READS = ("jihad", "capacity", "coup_memory", "regime", "grievance", "neighbours", "wpres_target")
+READS = (
+    "jihad",
+    "capacity",
+    "coup_memory",
+    "regime",
+    "grievance",
+    "trust",
+    "neighbours",
+    "wpres_target",
+    "bloc",
+)
 WRITES = (
     "regime",
     "coup_memory",
@@ -81,6 +100,9 @@ def setup(s, p) -> None:
         "military": p.coup_military_regime,
     }
     s.coup_regime_term = np.array([terms.get(r, 0.0) for r in REGIMES])
+    # hostility is an index in [0, 1]; a junta hostile at the start gets
+    # hostility_mean + hostility_spread (sim.state), which may exceed 1
+    np.clip(s.hostility, 0.0, 1.0, out=s.hostility)
 
 
 def hazard(s, p) -> np.ndarray:
@@ -122,6 +144,24 @@ def hostile_juntas(s, p) -> np.ndarray:
     )
 
 
+def neighbour_groups(s, members: np.ndarray, subregion: str) -> list[list[int]]:
+    """The members of one sub-region split into groups connected by shared borders."""
+    left = [int(i) for i in members if s.subregion[i] == subregion]
+    groups = []
+    while left:
+        group = [left.pop(0)]
+        frontier = list(group)
+        while frontier:
+            k = frontier.pop()
+            linked = [j for j in left if s.neighbours[k, j] > 0]
+            for j in linked:
+                left.remove(j)
+            group += linked
+            frontier += linked
+        groups.append(sorted(group))
+    return groups
+
+
 def apply(s, p, rng) -> None:
     u_coup = rng.random(s.n)
     u_hostility = rng.random(s.n)
@@ -138,7 +178,7 @@ def apply(s, p, rng) -> None:
             install_junta(s, p, i, u_hostility[i], cause)
 
     hostile = s.region_member & (s.hostility >= p.expel_min_hostility)
-    near = s.neighbours @ (hostile & (s.regime == s.military))
+    near = s.neighbours @ s.bloc.astype(float)
     receptive = s.grievance * (1.0 - s.trust) * s.region_member
     s.hostility += p.hostility_contagion * near * receptive * (1.0 - s.hostility)
 
@@ -160,11 +200,12 @@ def apply(s, p, rng) -> None:
 
     juntas = hostile_juntas(s, p)
     if not s.bloc.any() and len(juntas) >= p.bloc_min_members:
-        # the founders: the largest group of hostile juntas of one sub-region
-        subs, counts = np.unique(s.subregion[juntas], return_counts=True)
-        joiners = juntas[s.subregion[juntas] == subs[np.argmax(counts)]]
-        if len(joiners) < p.bloc_min_members:
-            joiners = []
+        # the founders: the largest group of neighbouring hostile juntas of one sub-region
+        groups = [
+            g for sub in sorted(set(s.subregion[juntas])) for g in neighbour_groups(s, juntas, sub)
+        ]
+        largest = max(groups, key=len)
+        joiners = largest if len(largest) >= p.bloc_min_members else []
     elif s.bloc.any():
         home = s.subregion[np.flatnonzero(s.bloc)[0]]
         joiners = [

@@ -37,7 +37,7 @@ WRITES = ("trust", "invited_recent")
 
 
 def apply(s, p, rng) -> None:
-    pol = s.scenario.policy
+    pol = s.levers  # the standing levers, after dated changes
     trust = s.trust
     member = s.region_member
     summit = s.summits.get(s.month)

@@ -20,6 +20,9 @@ Equations (per event, on the named country c):
     basing_agreement:    status of the named base site; an opening raises the host's
                          Russian presence to at least deploy_level
     bloc_formation:      c (or every hostile junta) joins the junta bloc
+    policy change (scenario policy.changes): the named standing levers (Hub mandate,
+                         special representative, MD/ICI revival, naval presence) take
+                         their new values from that month on
 
 Departures: the default levels are modelling choices stated above; a scenario sets
 ``level`` to override them.
@@ -27,12 +30,15 @@ Departures: the default levels are modelling choices stated above; a scenario se
 
 from __future__ import annotations
 
+from ..scenario import LEVERS, PolicyChange
 from . import coups
 
 NAME = "events"
 PARAMS = ("deploy_level",)
 READS = ("regime", "ties", "rpres", "wpres_target", "friction", "bases")
 WRITES = (
+    "levers",
+    "nato_naval",
     "regime",
     "coup_memory",
     "hostility",
@@ -60,7 +66,26 @@ DEFAULT_LEVEL = {
 def apply(s, p, rng) -> None:
     u = rng.random(8)  # fixed consumption keeps the stream aligned across scenarios
     for ev in s.scheduled.get(s.month, ()):
-        _handle(s, p, ev, u)
+        if isinstance(ev, PolicyChange):
+            _change_policy(s, ev)
+        else:
+            _handle(s, p, ev, u)
+
+
+def _change_policy(s, change) -> None:
+    """A dated change of the standing levers (scenario `policy.changes`)."""
+    done = []
+    for name in LEVERS:
+        value = getattr(change, name)
+        if value is not None:
+            setattr(s.levers, name, value)
+            done.append(f"{name} = {value:g}")
+    if change.naval_presence is not None:
+        for zone, level in change.naval_presence.items():
+            s.nato_naval[s.zones.index(zone)] = level
+            done.append(f"naval presence in {zone} = {level:g}")
+    why = f"scheduled policy change{': ' + change.note if change.note else ''}"
+    s.log("policy_change", None, NAME, f"{why} ({'; '.join(done)})")
 
 
 def _handle(s, p, ev, u) -> None:

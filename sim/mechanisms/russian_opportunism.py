@@ -20,7 +20,9 @@ Security deployment (Africa Corps), for a military regime with ties >= deploy_mi
 and no deployment yet: arrives with probability deploy_hazard * hostility_i * ties_i;
 presence becomes deploy_level.
 Basing, for each site under negotiation: agreed with probability
-basing_hazard * ties_host * (1 - NATO influence_host); an open naval base adds to
+basing_hazard * ties_host * (1 - NATO influence_host) * deterrence_z, where
+deterrence_z = (1 + naval_deterrence) / (1 + naval_deterrence * NATO naval presence_z)
+in the base's sea zone (1 at today's presence, lower with more ships); an open naval base adds to
 Russian naval presence (sim.mechanisms.naval).
 
 Departures: influence operations, arms and basing share one budget; the source gives
@@ -46,8 +48,19 @@ PARAMS = (
     "basing_hazard",
     "presence_ties_pull",
     "ties_decay",
+    "naval_deterrence",
 )
-READS = ("capacity", "regime", "wpres", "trust", "ties", "hostility", "nato_inf", "bases")
+READS = (
+    "capacity",
+    "regime",
+    "wpres",
+    "trust",
+    "ties",
+    "hostility",
+    "nato_inf",
+    "bases",
+    "nato_naval",
+)
 WRITES = ("ties", "trust", "rpres", "bases", "russia_alloc")
 
 
@@ -100,7 +113,9 @@ def apply(s, p, rng) -> None:
         if b.status != "negotiating":
             continue
         h = b.host
-        if u < p.basing_hazard * s.ties[h] * (1.0 - s.nato_inf[h]):
+        z = s.zones.index(b.zone)
+        deterrence = (1.0 + p.naval_deterrence) / (1.0 + p.naval_deterrence * s.nato_naval[z])
+        if u < p.basing_hazard * s.ties[h] * (1.0 - s.nato_inf[h]) * deterrence:
             b.status, b.since = "open", s.month
             s.rpres[h] = max(s.rpres[h], p.deploy_level)
             s.log(

@@ -1,0 +1,2 @@
+"""Performance benchmarks (`python -m benchmarks`, `make bench`): medians and ratios
+measured on this machine, written to benchmarks/results/. Not timed tests."""

@@ -1,0 +1,163 @@
+"""Regional map: a country metric, or a probability across replicates, on the model's
+one-degree grid (sim.geography).
+
+Actors' land cells carry the value (cividis, readable in grey); the sea is pale, land
+of countries outside the model is grey and dotted, so that no reader mistakes "not
+modelled" for a low value. Borders and coasts are drawn where neighbouring cells carry
+different labels, exactly the borders the model uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.collections import LineCollection
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+
+from ...geography import SEA, load_region
+from ...outcomes import COUNTRY_METRICS
+from .. import style
+from ..summaries import country_values
+
+_METRICS = {m.name: m for m in COUNTRY_METRICS}
+
+
+def _borders(labels: np.ndarray, lons: np.ndarray, lats: np.ndarray) -> LineCollection:
+    """Cell edges between different labels (borders and coasts), as line segments."""
+    half = (lons[1] - lons[0]) / 2
+    segs = []
+    xs, ys = np.nonzero(labels[:-1, :] != labels[1:, :])
+    for x, y in zip(xs, ys, strict=True):
+        e = lons[x] + half
+        segs.append([(e, lats[y] - half), (e, lats[y] + half)])
+    xs, ys = np.nonzero(labels[:, :-1] != labels[:, 1:])
+    for x, y in zip(xs, ys, strict=True):
+        n = lats[y] + half
+        segs.append([(lons[x] - half, n), (lons[x] + half, n)])
+    return LineCollection(segs, colors=style.BORDER, linewidths=0.4)
+
+
+def _value_label(metric: str, below: float | None, above: float | None, stat: str) -> str:
+    if below is not None and above is not None:
+        return f"P({above:g} < {metric} < {below:g}) over runs"
+    if below is not None:
+        return f"P({metric} < {below:g}) over runs"
+    if above is not None:
+        return f"P({metric} > {above:g}) over runs"
+    return f"{stat} {metric} over runs"
+
+
+def region_map(
+    countries: pd.DataFrame,
+    metric: str,
+    date: str | int | None = None,
+    scenarios: Sequence[str] | None = None,
+    below: float | None = None,
+    above: float | None = None,
+    stat: str = "median",
+    title: str | None = None,
+    vmin: float | None = None,
+    vmax: float | None = None,
+    panel_width: float = 4.6,
+) -> Figure:
+    """One map panel per scenario (side by side, one shared colour scale).
+
+    Args:
+        countries: the batch's country table (run_id, scenario, date, iso3, metrics...).
+        metric: a country metric, e.g. ``"alignment"`` or ``"stability"``.
+        date: 'YYYY-MM', a year (its last recorded month) or None (the last month).
+        scenarios: which scenarios, one panel each (default: all, in batch order).
+        below, above: map the probability across runs that the metric is below/above
+            these values instead of a statistic; e.g. ``below=-0.2`` on alignment is
+            P(Russia-aligned) with the default ``aligned_threshold``.
+        stat: 'median' or 'mean' when mapping the metric itself.
+        title: figure title (default: what is mapped and when).
+        vmin, vmax: colour scale (default: [0, 1] for probabilities, else the metric's
+            declared range in sim.outcomes).
+        panel_width: inches per panel.
+    """
+    values = country_values(countries, metric, date, scenarios, below, above, stat)
+    month = values["date"].iloc[0] if len(values) else str(date)
+    names = list(dict.fromkeys(values["scenario"])) or list(scenarios or [])
+    prob = below is not None or above is not None
+    if vmin is None or vmax is None:
+        lo, hi = (
+            (0.0, 1.0)
+            if prob
+            else (_METRICS[metric].low, _METRICS[metric].high)
+            if metric in _METRICS
+            else (values["value"].min(), values["value"].max())
+        )
+        vmin = lo if vmin is None else vmin
+        vmax = hi if vmax is None else vmax
+
+    region = load_region()
+    labels, lons, lats = region.labels, region.lons, region.lats
+    west, south, east, north = region.bounds
+    extent = (west, east, south, north)
+    sea = labels == SEA
+    fig, axes = style.new_figure(
+        1,
+        len(names),
+        size=(panel_width * len(names) + 0.8, panel_width * 0.62 + 0.9),
+        squeeze=False,
+    )
+    axes = axes[0]
+    label = _value_label(metric, below, above, stat)
+    with style.styled():
+        image = None
+        for ax, name in zip(axes, names, strict=True):
+            v = values[values["scenario"] == name].set_index("iso3")["value"]
+            n_runs = int(values.loc[values["scenario"] == name, "n_runs"].max())
+            field = np.full(labels.shape, np.nan)
+            for code, val in v.items():
+                field[labels == code] = val
+            other = ~sea & np.isnan(field)
+            base = np.where(sea, 0, 1).astype(float)
+            ax.imshow(
+                base.T,
+                origin="lower",
+                extent=extent,
+                cmap=ListedColormap([style.SEA, style.OTHER_LAND]),
+                vmin=0,
+                vmax=1,
+                interpolation="nearest",
+            )
+            image = ax.imshow(
+                np.ma.masked_invalid(field).T,
+                origin="lower",
+                extent=extent,
+                cmap=style.CMAP,
+                vmin=vmin,
+                vmax=vmax,
+                interpolation="nearest",
+            )
+            ax.contourf(
+                lons,
+                lats,
+                other.T.astype(float),
+                levels=[0.5, 1.5],
+                colors="none",
+                hatches=["...."],
+            )
+            ax.add_collection(_borders(labels, lons, lats))
+            ax.set_xlim(west, east)
+            ax.set_ylim(south, north)
+            ax.set_aspect("equal")
+            ax.grid(False)
+            ax.set_title(f"{name} (n={n_runs})")
+            ax.set_xlabel("longitude (°E)")
+        axes[0].set_ylabel("latitude (°N)")
+        if image is not None:
+            fig.colorbar(image, ax=list(axes), shrink=0.85, label=label)
+        fig.suptitle(title or f"{label}, {month}")
+    style.caption(
+        fig,
+        f"{label} in {month} for {style.scenario_list(names)}; n = runs. Pale: sea; grey "
+        "dotted: land outside the model. Cells are one degree; borders as the model's grid "
+        "draws them.",
+    )
+    return fig

@@ -1,0 +1,168 @@
+"""Reading a batch back: what is done (`status`) and whether a run reproduces
+(`reproduce`)."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from ..outcomes import events_frame
+from ..params import suggest
+from ..scenario import Scenario
+from . import worker
+from .storage import (
+    FAILURES,
+    ID_COLUMNS,
+    RUNS,
+    TABLES,
+    BatchError,
+    chunk_name,
+    done_chunks,
+    read_manifest,
+)
+
+
+def status(path: str | Path) -> dict:
+    """Counts of runs done, failed and left, per scenario and in total."""
+    path = Path(path)
+    manifest = read_manifest(path)
+    runs = pd.read_parquet(path / RUNS, columns=["run_id", "scenario"])
+    done = done_chunks(path)
+    size = manifest["chunk_size"]
+    failed_ids = {r for m in done.values() for r in m.get("failed", [])}
+    finished = (runs.index // size).isin(list(done))
+    is_failed = runs.run_id.isin(failed_ids)
+    per = (
+        pd.DataFrame(
+            {
+                "scenario": runs.scenario,
+                "done": finished & ~is_failed,
+                "failed": is_failed,
+                "left": ~finished,
+            }
+        )
+        .groupby("scenario", sort=False)
+        .sum()
+        .astype(int)
+    )
+    return {
+        "batch_id": manifest["batch_id"],
+        "path": str(path),
+        "status": manifest.get("status"),
+        "started": manifest.get("started"),
+        "finished": manifest.get("finished"),
+        "n_runs": manifest["n_runs"],
+        "done": int(per.done.sum()),
+        "failed": int(per.failed.sum()),
+        "left": int(per.left.sum()),
+        "chunks_done": len(done),
+        "n_chunks": manifest["n_chunks"],
+        "failed_runs": sorted(failed_ids),
+        "per_scenario": per.reset_index().to_dict(orient="records"),
+    }
+
+
+@dataclass
+class Reproduction:
+    """The outcome of rerunning one run: whether it matches, and where it does not."""
+
+    run_id: str
+    match: bool
+    details: list[str]
+
+
+def _roundtrip(df: pd.DataFrame) -> pd.DataFrame:
+    buf = io.BytesIO()
+    df.to_parquet(buf, index=False)
+    return pd.read_parquet(io.BytesIO(buf.getvalue()))
+
+
+def _stored(path: Path, table: str, index: int, run_id: str) -> pd.DataFrame | None:
+    f = path / table / f"{chunk_name(index)}.parquet"
+    if not f.exists():
+        return None
+    t = pq.read_table(f, filters=[("run_id", "=", run_id)])
+    df = t.to_pandas().drop(columns=list(ID_COLUMNS))
+    keep = [c for c in df.columns if df[c].notna().any()]
+    return df[keep].reset_index(drop=True)
+
+
+def reproduce(path: str | Path, run_id: str) -> Reproduction:
+    """Rerun one run of a batch from its manifest and compare it with the stored tables."""
+    path = Path(path)
+    manifest = read_manifest(path)
+    runs = pd.read_parquet(path / RUNS)
+    hits = runs.index[runs.run_id == run_id]
+    if len(hits) == 0:
+        raise BatchError(
+            f"no run {run_id!r} in {path}{suggest(run_id, runs.run_id.tolist())}; "
+            f"run ids look like {runs.run_id.iloc[0]}"
+        )
+    pos = int(hits[0])
+    row = runs.iloc[pos]
+    index = pos // manifest["chunk_size"]
+    marker = done_chunks(path).get(index)
+    if marker is None:
+        raise BatchError(f"run {run_id} has not finished yet; `southflank resume {path}` first")
+    content = next(s["content"] for s in manifest["scenarios"] if s["name"] == row.scenario)
+    details = []
+    base = Scenario.from_dict(dict(content), path=f"<manifest {row.scenario}>")
+    if base.content_hash() != row.scenario_hash:
+        details.append("the scenario rebuilt from the manifest has another content hash")
+    if run_id in marker.get("failed", []):
+        failure = json.loads((path / FAILURES / f"{run_id}.json").read_text(encoding="utf-8"))
+        try:
+            # exactly what the worker did
+            scenario = worker.scenario_for(json.dumps(content, sort_keys=True), row.params_json)
+            worker.run_model(scenario, seed=int(row.seed))
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            if error != failure["error"]:
+                details.append(f"failed again, differently: {error} (stored: {failure['error']})")
+        else:
+            details.append(f"the stored run failed ({failure['error']}) but the rerun succeeded")
+        return Reproduction(run_id, not details, details)
+    # the rerun builds its tables as `sim.simulate` does (pandas, run by run), an
+    # independent check of the worker's array-built chunk tables
+    scenario = base.with_parameters(json.loads(row.params_json))
+    model = worker.run_model(scenario, seed=int(row.seed))
+    rec = model.recorder
+    result = {
+        "monthly": rec.monthly(),
+        "countries": rec.countries(),
+        "events": events_frame(model.state.events),
+    }
+    columns = manifest.get("columns")
+    if columns is not None:
+        result["monthly"] = result["monthly"][["date", "step", *columns]]
+    for t in manifest.get("tables") or TABLES:
+        fresh = result[t]
+        stored = _stored(path, t, index, run_id)
+        if stored is None:
+            stored = fresh.iloc[0:0]
+        if not len(fresh) and not len(stored):
+            continue
+        fresh = _roundtrip(fresh)
+        fresh = fresh[[c for c in fresh.columns if fresh[c].notna().any()]]
+        try:
+            pd.testing.assert_frame_equal(
+                fresh.reset_index(drop=True),
+                stored[list(fresh.columns)]
+                if set(fresh.columns) <= set(stored.columns)
+                else stored,
+                check_exact=True,
+                check_dtype=False,
+            )
+        except AssertionError as exc:
+            first = str(exc).strip().splitlines()
+            details.append(f"{t}: {' '.join(first[:3])}")
+        else:
+            extra = set(stored.columns) - set(fresh.columns)
+            if extra:
+                details.append(f"{t}: stored columns {sorted(extra)} are missing from the rerun")
+    return Reproduction(run_id, not details, details)

@@ -1,0 +1,128 @@
+"""Run scenarios x design points x replicates on local processes, serially or on a Dask
+cluster, and store every run's tables under one batch folder (see docs/batch.md).
+
+Replicate i of every scenario and design point uses the same seed (common random
+numbers), so `southflank compare` can pair them. An interrupted batch is finished by
+`southflank resume DIR`; running the same command again into the same --out resumes it
+too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+
+from ..batch import DESIGNS, EXECUTORS, BatchError
+from ..batch.design import DesignError
+from ..batch.executors import ExecutorError, check_executor
+from ..batch.plan import default_out, make_plan
+from ..batch.runner import run_plan
+from . import InputError
+
+COMMAND = "batch"
+HELP = "run scenarios x design points x replicates into a batch folder"
+ORDER = 20
+
+
+def add_executor_arguments(p) -> None:
+    p.add_argument("--executor", choices=EXECUTORS, default="processes", help="where runs execute")
+    p.add_argument(
+        "--workers", type=int, default=None, help="local worker processes (default: all CPUs)"
+    )
+    p.add_argument("--scheduler", default=None, help="Dask scheduler address (--executor dask)")
+    p.add_argument(
+        "--progress",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="progress bar on stderr (auto: when stderr is a terminal)",
+    )
+
+
+def progress_flag(value: str) -> bool | None:
+    return {"auto": None, "always": True, "never": False}[value]
+
+
+@contextlib.contextmanager
+def batch_errors():
+    """Bad batch input becomes an InputError (exit code 2)."""
+    try:
+        yield
+    except (BatchError, DesignError, ExecutorError) as exc:
+        raise InputError(str(exc)) from None
+
+
+def report(summary) -> int:
+    """Print what a batch invocation did; exit code 1 if some runs failed."""
+    rate = summary.ran_runs / summary.seconds if summary.seconds > 0 else 0.0
+    print(
+        f"{summary.batch_id}: {summary.ok} ok, {summary.failed} failed, {summary.left} left "
+        f"of {summary.n_runs} runs ({summary.ran_runs} run now in {summary.seconds:.1f} s, "
+        f"{rate:.1f} runs/s)"
+    )
+    print(f"results: {summary.path.resolve()}")
+    if summary.failed:
+        print(
+            f"{summary.failed} run(s) failed: tracebacks in {summary.path / 'failures'}; "
+            f"`southflank status {summary.path}` lists them"
+        )
+        return 1
+    return 0
+
+
+def add_arguments(p) -> None:
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="YAML files or shipped names")
+    p.add_argument(
+        "--replicates",
+        type=int,
+        default=None,
+        help="runs per scenario and design point (default: the experiment's, or 10)",
+    )
+    p.add_argument(
+        "--design",
+        choices=DESIGNS,
+        default=None,
+        help="vary the parameters of the scenarios' experiment: block by this design",
+    )
+    p.add_argument("--samples", type=int, default=None, help="the design's N (docs/batch.md)")
+    p.add_argument("--seed", type=int, default=None, help="batch seed (default 20250701)")
+    p.add_argument(
+        "--out", default=None, help="batch folder (default results/<date>-<time>-<hash>)"
+    )
+    p.add_argument(
+        "--chunk-size", type=int, default=None, help="runs per task (default: chosen for you)"
+    )
+    add_executor_arguments(p)
+
+
+def run(args) -> int:
+    if args.samples is not None and args.samples < 1:
+        raise InputError(f"--samples must be at least 1, got {args.samples}")
+    with batch_errors():
+        check_executor(args.executor, args.workers, args.scheduler)
+        plan = make_plan(
+            args.scenarios,
+            replicates=args.replicates,
+            design=args.design,
+            samples=args.samples,
+            seed=args.seed,
+            chunk_size=args.chunk_size,
+        )
+        out = default_out(plan) if args.out is None else args.out
+        print(
+            f"batch {len(plan.scenarios)} scenario(s) x {len(plan.design.points)} point(s) x "
+            f"{len(plan.seeds)} replicate(s) = {len(plan.runs)} runs -> {out}",
+            file=sys.stderr,
+        )
+        try:
+            summary = run_plan(
+                plan,
+                out,
+                executor=args.executor,
+                workers=args.workers,
+                scheduler=args.scheduler,
+                progress=progress_flag(args.progress),
+            )
+        except KeyboardInterrupt:
+            print(f"interrupted; finish it with: southflank resume {out}", file=sys.stderr)
+            raise
+    return report(summary)

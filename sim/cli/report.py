@@ -1,0 +1,65 @@
+"""Write the policy brief of a batch: a self-contained HTML file (figures embedded, no
+links out, so it can be mailed or opened offline) and a Markdown twin with its figures
+as PNG files beside it. Scenarios compared, headline effects with 95% confidence
+intervals, key figures, what the model does not capture."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from .. import library
+from ..batch import load
+from ..batch.compare import DEFAULT_HORIZONS
+from . import InputError
+from .batch import batch_errors
+from .compare import parse_horizons
+
+COMMAND = "report"
+HELP = "write the policy brief of a batch (report.html and report.md)"
+ORDER = 26
+
+
+def add_arguments(p) -> None:
+    p.add_argument("dir", metavar="DIR", help="the batch folder")
+    p.add_argument(
+        "--out",
+        default=None,
+        metavar="FILE",
+        help="the HTML file to write (default DIR/report.html); the Markdown twin and its "
+        "figures folder go beside it (FILE.md, FILE_files/)",
+    )
+    p.add_argument(
+        "--baseline",
+        default=None,
+        help=f"baseline scenario (default {library.DEFAULT} if in the batch, else the first)",
+    )
+    p.add_argument(
+        "--horizons",
+        default=",".join(str(y) for y in DEFAULT_HORIZONS),
+        help="years, comma-separated (read at June, or the last month present)",
+    )
+
+
+def run(args) -> int:
+    from ..analysis import report
+
+    horizons = parse_horizons(args.horizons)
+    out = Path(args.out) if args.out else Path(args.dir) / "report.html"
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise InputError(f"--out: {out} must name an .html file (the .md twin goes beside it)")
+    if out.is_dir():
+        raise InputError(f"--out: {out} is a folder; name the .html file to write")
+    with batch_errors():
+        batch = load(args.dir)
+    names = list(dict.fromkeys(batch.runs["scenario"]))
+    try:
+        report.choose_baseline(names, args.baseline)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    if batch.monthly.empty:
+        raise InputError(f"{args.dir}: the batch has no finished runs yet; nothing to report")
+    t0 = time.perf_counter()
+    html_path, md_path = report.write(batch, out, baseline=args.baseline, horizons=horizons)
+    print(f"wrote {html_path} and {md_path} in {time.perf_counter() - t0:.1f} s")
+    return 0

@@ -1,0 +1,271 @@
+"""The live map: one field layer over the static base map, with the agents on top.
+
+A `MapRenderer` builds its matplotlib figure once (base fill, coastlines, borders,
+sea-zone boundaries, labels, legend, colour bar). On each frame it only swaps the
+layer's pixels and the markers' positions, sizes and colours, and redraws those over
+the kept pixels of the static part (sim/viz/blit.py), so ticks, colour bar and legend
+are never laid out again (see docs/viz.md for the measured times).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from ..geography import load_region
+from ..state import NON_ACTORS
+from .basemap import BORDER_COLOUR, COAST_COLOUR, ZONE_COLOUR, BaseMap, base_map, to_image
+from .blit import BlitFigure
+from .portrayal import JIHADIST_SHOWN_ABOVE, MARKER_AREA, MARKERS, layer_style
+
+ALIGNMENT_CMAP = "RdBu"
+
+
+class MapRenderer:
+    """Draws a `SouthernFlankModel` as a map; reuse one per browser session and layer.
+
+    Args:
+        layer: the field to colour the cells by (one of sim.model.LAYERS).
+        width, height: figure size in inches; dpi: pixels per inch.
+    """
+
+    def __init__(
+        self, layer: str = "alignment", width: float = 10.0, height: float = 5.0, dpi: int = 100
+    ):
+        self.layer = layer
+        self.style = layer_style(layer)
+        self.dpi = dpi
+        self.base: BaseMap = base_map()
+        self.fig = Figure(figsize=(width, height), dpi=dpi)
+        self.blit = BlitFigure(self.fig)
+        # Russia's own cells carry no contested value: drawn as plain land, not as a state
+        self._not_shown = np.isin(load_region().labels, NON_ACTORS)
+        self._build()
+
+    # -- construction --------------------------------------------------------------------
+    def _build(self) -> None:
+        b, st = self.base, self.style
+        fig = self.fig
+        ax = fig.add_axes((0.05, 0.08, 0.74, 0.85))
+        self.ax = ax
+        ax.imshow(b.background, origin="lower", extent=b.extent, interpolation="nearest", zorder=0)
+        empty = np.full(b.background.shape[:2], np.nan)
+        self.image = ax.imshow(
+            empty,
+            origin="lower",
+            extent=b.extent,
+            cmap=st.cmap,
+            vmin=st.vmin,
+            vmax=st.vmax,
+            interpolation="nearest",
+            alpha=0.9,
+            zorder=1,
+        )
+        # drawn over the layer, so redrawn with it on every frame
+        over = [
+            ax.add_collection(
+                LineCollection(
+                    b.zone_edges,
+                    colors=ZONE_COLOUR,
+                    linewidths=0.6,
+                    linestyles=(0, (2, 2)),
+                    zorder=2,
+                )
+            ),
+            ax.add_collection(
+                LineCollection(b.borders, colors=BORDER_COLOUR, linewidths=0.5, zorder=3)
+            ),
+            ax.add_collection(
+                LineCollection(b.coast, colors=COAST_COLOUR, linewidths=0.9, zorder=3)
+            ),
+        ]
+        for lon, lat, text in b.country_labels:
+            over.append(
+                ax.text(
+                    lon,
+                    lat + 1.0,
+                    text,
+                    fontsize=6.5,
+                    ha="center",
+                    va="center",
+                    color="#222222",
+                    alpha=0.8,
+                    zorder=4,
+                )
+            )
+        for zone, (lon, lat) in b.zone_labels.items():
+            over.append(
+                ax.text(
+                    lon,
+                    lat + 0.9,
+                    zone,
+                    fontsize=6.5,
+                    ha="center",
+                    va="bottom",
+                    color="#2c5d8a",
+                    style="italic",
+                    zorder=4,
+                )
+            )
+        ax.set_xlim(b.extent[0], b.extent[1])
+        ax.set_ylim(b.extent[2], b.extent[3])
+        ax.set_aspect("equal")
+        ax.tick_params(labelsize=7)
+        ax.set_xlabel("longitude (°E)", fontsize=7)
+        ax.set_ylabel("latitude (°N)", fontsize=7)
+        self.title = ax.set_title("", fontsize=10, loc="left")
+        self.blit.animate(self.image, self.title, *over)
+
+        cax = fig.add_axes((0.80, 0.56, 0.013, 0.37))
+        cbar = fig.colorbar(self.image, cax=cax)
+        cbar.ax.tick_params(labelsize=7)
+        cbar.set_label(st.unit, fontsize=7)
+
+        self._markers(ax)
+        handles = [
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker=m.marker,
+                markersize=7,
+                markerfacecolor=m.colour,
+                markeredgecolor=m.edge,
+                label=m.label,
+            )
+            for m in MARKERS.values()
+        ]
+        fig.legend(
+            handles=handles,
+            loc="lower left",
+            bbox_to_anchor=(0.79, 0.06),
+            fontsize=6.5,
+            frameon=False,
+            handletextpad=0.4,
+            labelspacing=0.7,
+        )
+
+    def _markers(self, ax) -> None:
+        b = self.base
+        self._capital_codes = list(b.capitals)
+        caps = np.array([b.capitals[c] for c in self._capital_codes])
+        self.capitals = ax.scatter(
+            caps[:, 0],
+            caps[:, 1],
+            s=MARKER_AREA["capital"],
+            c=np.zeros(len(caps)),
+            cmap=ALIGNMENT_CMAP,
+            vmin=-1,
+            vmax=1,
+            edgecolors="black",
+            linewidths=0.6,
+            zorder=6,
+        )
+        self._centroid_codes = list(b.centroids)
+        cents = np.array([b.centroids[c] for c in self._centroid_codes])
+        st = MARKERS["jihadist"]
+        self.jihadist = ax.scatter(
+            cents[:, 0] - 1.0,
+            cents[:, 1] - 1.0,
+            s=0,
+            marker=st.marker,
+            c=st.colour,
+            edgecolors="none",
+            alpha=0.75,
+            zorder=5,
+        )
+        st = MARKERS["deployment"]
+        self.deployment = ax.scatter(
+            caps[:, 0] + 1.3,
+            caps[:, 1] + 0.9,
+            s=0,
+            marker=st.marker,
+            c=st.colour,
+            edgecolors="black",
+            linewidths=0.5,
+            zorder=7,
+        )
+        zones = list(b.zone_labels)
+        self._zones = zones
+        zpos = np.array([b.zone_labels[z] for z in zones])
+        st = MARKERS["nato_naval"]
+        self.nato_naval = ax.scatter(
+            zpos[:, 0] - 0.8,
+            zpos[:, 1],
+            s=0,
+            marker=st.marker,
+            c=st.colour,
+            edgecolors="white",
+            linewidths=0.6,
+            zorder=6,
+        )
+        st = MARKERS["russia_naval"]
+        self.russia_naval = ax.scatter(
+            zpos[:, 0] + 0.8,
+            zpos[:, 1],
+            s=0,
+            marker=st.marker,
+            c=st.colour,
+            edgecolors="white",
+            linewidths=0.6,
+            zorder=6,
+        )
+        self.bases = ax.scatter([], [], s=70, marker="^", linewidths=1.2, zorder=8)
+        self.blit.animate(
+            self.capitals,
+            self.jihadist,
+            self.deployment,
+            self.nato_naval,
+            self.russia_naval,
+            self.bases,
+        )
+
+    # -- per frame -----------------------------------------------------------------------
+    def update(self, model) -> None:
+        """Move the picture to the model's current month (no drawing yet)."""
+        s = model.state
+        field = model.layer(self.layer)
+        field[self._not_shown] = np.nan
+        self.image.set_data(to_image(field))
+        self.title.set_text(f"{self.style.title} — {model.date}")
+        index = {c: i for i, c in enumerate(s.codes)}
+
+        cap_idx = np.array([index.get(c, -1) for c in self._capital_codes])
+        has = cap_idx >= 0
+        align = np.where(has, s.alignment[np.maximum(cap_idx, 0)], np.nan)
+        self.capitals.set_array(align)
+        rpres = np.where(has, s.rpres[np.maximum(cap_idx, 0)], 0.0)
+        self.deployment.set_sizes(MARKER_AREA["deployment"] * rpres)
+
+        cen_idx = np.array([index.get(c, -1) for c in self._centroid_codes])
+        jihad = np.where(cen_idx >= 0, s.jihad[np.maximum(cen_idx, 0)], 0.0)
+        jihad = np.where(jihad > JIHADIST_SHOWN_ABOVE, jihad, 0.0)
+        self.jihadist.set_sizes(MARKER_AREA["jihadist"] * jihad)
+
+        zi = [s.zones.index(z) if z in s.zones else -1 for z in self._zones]
+        nato = np.array([s.nato_naval[i] if i >= 0 else 0.0 for i in zi])
+        rus = np.array([s.russia_naval[i] if i >= 0 else 0.0 for i in zi])
+        self.nato_naval.set_sizes(MARKER_AREA["naval"] * nato)
+        self.russia_naval.set_sizes(MARKER_AREA["naval"] * rus)
+
+        shown = [a for a in model.base_agents if a.status in ("open", "negotiating")]
+        if shown:
+            pos = np.array([a.lonlat for a in shown], dtype=float)
+            self.bases.set_offsets(pos)
+            face = [MARKERS["base_open"].colour if a.status == "open" else "none" for a in shown]
+            self.bases.set_facecolors(face)
+            self.bases.set_edgecolors([MARKERS["base_talks"].edge] * len(shown))
+            self.bases.set_sizes([70] * len(shown))
+        else:
+            self.bases.set_offsets(np.empty((0, 2)))
+
+    def png(self) -> bytes:
+        """The current picture as PNG bytes."""
+        return self.blit.png()
+
+    def render(self, model) -> bytes:
+        """`update` then `png`: the frame for the model's current month."""
+        self.update(model)
+        return self.png()

@@ -1,0 +1,313 @@
+"""One browser session's run: the scenario, the levers set in the sidebar, the model and
+its pictures. Plain Python (no Solara), so it can be tested and timed directly.
+
+Levers and parameters apply on Reset: the model is rebuilt from the scenario with the
+levers written into it (`Scenario.from_dict`, validated as any scenario file), so every
+picture on screen is a run that `southflank run` would reproduce from the same scenario
+content and seed. The lever list, labels and ranges come from the scenario schema
+(`sim.scenario.Policy`, `sim.scenario.Russia`) and parameter ranges from the registry;
+nothing here restates a default.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import library
+from .. import params as _params
+from ..calendar import format_month
+from ..model import LAYERS, SouthernFlankModel
+from ..roster import load_roster
+from ..scenario import SEA_ZONES, DCBPackage, Policy, Russia, Scenario
+from .charts import ChartRenderer
+from .mapview import MapRenderer
+
+# The policy levers shown as sliders: (section, field) of the scenario schema.
+SLIDER_LEVERS: tuple[tuple[str, str], ...] = (
+    ("policy", "hub_mandate"),
+    ("policy", "special_representative"),
+    ("policy", "md_revival"),
+    ("policy", "ici_revival"),
+    ("russia", "budget"),
+)
+# Parameters offered as sliders by default (any other registry entry can be added in
+# the page); names only: default, range and unit are the registry's.
+KEY_PARAMETERS: tuple[str, ...] = (
+    "invite_trust_gain",
+    "trust_decay",
+    "dcb_capacity_gain",
+    "hub_effect",
+    "sr_effect",
+    "nato_absence_weight",
+    "jihad_growth",
+    "coup_logit_base",
+    "aligned_threshold",
+)
+FRAMEWORK_GROUPS = ("MD", "ICI")
+_SECTIONS = {"policy": Policy, "russia": Russia}
+EVENTS_SHOWN = 12
+
+
+def naval_slider(zone: str) -> SliderSpec:
+    """A slider for the allied naval presence in one sea zone (the schema's bounds)."""
+    from .. import scenario as _sc
+
+    low, high = getattr(_sc, "NAVAL_PRESENCE_RANGE", (0.0, 2.0))
+    return SliderSpec(zone, zone, low, high, nice_step(low, high))
+
+
+@dataclass(frozen=True)
+class SliderSpec:
+    """A slider generated from the schema or the registry."""
+
+    key: str
+    label: str
+    low: float
+    high: float
+    step: float
+    help: str = ""
+
+    def snap(self, value: float) -> float:
+        """A slider's value on the step grid, without float noise from the browser."""
+        digits = max(0, -math.floor(math.log10(self.step)))
+        return round(min(max(float(value), self.low), self.high), digits)
+
+
+def nice_step(low: float, high: float) -> float:
+    """A slider step that puts every declared default on the grid: one hundredth of the
+    range's order of magnitude (the browser snaps a value that is off the grid, which
+    would silently change a parameter just by showing it)."""
+    span = high - low
+    return 10.0 ** (math.floor(math.log10(span)) - 2) if span > 0 else 1.0
+
+
+def _bounds(section: str, name: str) -> tuple[float, float]:
+    low = high = None
+    for meta in _SECTIONS[section].model_fields[name].metadata:
+        low = getattr(meta, "ge", low)
+        high = getattr(meta, "le", high)
+    if low is None or high is None:
+        raise ValueError(f"{section}.{name} has no declared range in the scenario schema")
+    return float(low), float(high)
+
+
+def lever_sliders() -> list[SliderSpec]:
+    """Sliders for the scalar policy levers, from the schema's fields and bounds."""
+    out = []
+    for section, name in SLIDER_LEVERS:
+        info = _SECTIONS[section].model_fields[name]
+        low, high = _bounds(section, name)
+        label = f"{'Russia: ' if section == 'russia' else ''}{info.description or name}"
+        out.append(SliderSpec(f"{section}.{name}", label, low, high, nice_step(low, high)))
+    return out
+
+
+def parameter_slider(name: str) -> SliderSpec:
+    """A slider for one registry parameter, with its range and unit."""
+    if name not in _params.REGISTRY:
+        raise KeyError(f"unknown parameter {name!r}{_params.suggest(name, _params.REGISTRY)}")
+    p = _params.REGISTRY[name]
+    step = 1.0 if p.integer else nice_step(p.low, p.high)
+    return SliderSpec(name, f"{name} ({p.unit})", p.low, p.high, step, p.description)
+
+
+def dcb_candidates() -> list[str]:
+    """Partners that can receive DCB: the roster's non-NATO states of the region."""
+    table = load_roster().table
+    keep = (table.on_grid == 1) & (table.nato != 1) & (table.index != "RUS")
+    return sorted(table.index[keep])
+
+
+def next_summit_index(sc: Scenario) -> int | None:
+    """The first summit of the run (the one the "invite to the next summit" levers edit)."""
+    dated = [(s.date, i) for i, s in enumerate(sc.policy.summits) if s.date >= sc.start]
+    return min(dated)[1] if dated else None
+
+
+def invited(sc: Scenario, group: str) -> bool:
+    """Whether the next summit invites a partnership framework (by group or all members)."""
+    i = next_summit_index(sc)
+    if i is None:
+        return False
+    invite = set(sc.policy.summits[i].invite)
+    members = set(load_roster().groups()[group])
+    return group in invite or members <= invite
+
+
+@dataclass
+class Levers:
+    """What the sidebar sets, as plain values (a snapshot of one scenario's levers)."""
+
+    sliders: dict[str, float]
+    naval: dict[str, float]
+    invite: dict[str, bool]
+    dcb_partner: str | None = None
+
+    @classmethod
+    def of(cls, sc: Scenario) -> Levers:
+        sliders = {}
+        for section, name in SLIDER_LEVERS:
+            sliders[f"{section}.{name}"] = float(getattr(getattr(sc, section), name))
+        naval = {z: float(sc.policy.naval_presence.get(z, 0.0)) for z in SEA_ZONES}
+        return cls(sliders, naval, {g: invited(sc, g) for g in FRAMEWORK_GROUPS})
+
+
+def apply_levers(sc: Scenario, levers: Levers, parameters: dict[str, float]) -> Scenario:
+    """The scenario with the levers and parameter overrides written in (validated).
+
+    Raises:
+        sim.scenario.ScenarioError: if a value is outside what the schema allows.
+    """
+    data = sc.model_dump()
+    for key, value in levers.sliders.items():
+        section, name = key.split(".")
+        data[section][name] = value
+    # zones the scenario leaves out stay out unless given a presence
+    data["policy"]["naval_presence"] = {
+        z: v for z, v in levers.naval.items() if v > 0 or z in sc.policy.naval_presence
+    }
+    i = next_summit_index(sc)
+    if i is not None:
+        groups = load_roster().groups()
+        invite = list(data["policy"]["summits"][i]["invite"])
+        for group, on in levers.invite.items():
+            members = set(groups[group])
+            invite = [c for c in invite if c != group and c not in members]
+            if on:
+                invite.append(group)
+        data["policy"]["summits"][i]["invite"] = invite
+    if levers.dcb_partner:
+        extra = DCBPackage(partner=levers.dcb_partner, start=sc.start)
+        data["policy"]["dcb"] = [*data["policy"]["dcb"], extra.model_dump()]
+    data["parameters"] = {**sc.parameters, **parameters}
+    return Scenario.from_dict(data, path=sc.source_path or "<scenario>")
+
+
+@dataclass
+class Frame:
+    """One picture of the run: PNG bytes of the map and charts, and what it took."""
+
+    date: str
+    month_index: int
+    map_png: bytes
+    charts_png: bytes
+    events: list[dict]
+    render_ms: float
+
+
+@dataclass
+class Session:
+    """The run behind one browser tab.
+
+    Args:
+        scenario: a shipped scenario name or a YAML path.
+        seed: the run's seed (default: the scenario's).
+    """
+
+    scenario: str = library.DEFAULT
+    seed: int | None = None
+    layer: str = "alignment"
+    levers: Levers | None = None
+    parameters: dict[str, float] = field(default_factory=dict)
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+
+    def __post_init__(self) -> None:
+        self.base = library.load(self.scenario)
+        if self.seed is None:
+            self.seed = self.base.seed
+        if self.levers is None:
+            self.levers = Levers.of(self.base)
+        self._maps: dict[str, MapRenderer] = {}
+        self._charts: ChartRenderer | None = None
+        self.step_ms: list[float] = []
+        self.reset()
+
+    # -- choices -------------------------------------------------------------------------
+    def choose_scenario(self, name: str) -> None:
+        """Load another scenario: its own levers, the UI's parameter overrides are dropped."""
+        with self.lock:
+            self.base = library.load(name)
+            self.scenario = name
+            self.seed = self.base.seed
+            self.levers = Levers.of(self.base)
+            self.parameters = {}
+            self.reset()
+
+    def set_layer(self, name: str) -> None:
+        if name not in LAYERS:
+            raise ValueError(f"unknown layer {name!r}; allowed: {', '.join(LAYERS)}")
+        self.layer = name
+
+    @property
+    def spec(self) -> Scenario:
+        """The scenario the current model runs (the base with the levers applied)."""
+        return self.model.spec
+
+    # -- the run -------------------------------------------------------------------------
+    def reset(self) -> None:
+        """A fresh model from the scenario with the current levers, parameters and seed."""
+        with self.lock:
+            spec = apply_levers(self.base, self.levers, self.parameters)
+            self.model = SouthernFlankModel(spec, seed=self.seed)
+            start, end = format_month(spec.start), format_month(spec.end)
+            if self._charts is None or self._chart_span != (start, end):
+                self._charts = ChartRenderer(start, end)
+                self._chart_span = (start, end)
+
+    @property
+    def running(self) -> bool:
+        return bool(self.model.running)
+
+    def step(self, n: int = 1) -> bool:
+        """Advance n months (fewer at the end of the run); returns whether it can go on."""
+        with self.lock:
+            for _ in range(n):
+                if not self.model.running:
+                    break
+                t0 = time.perf_counter()
+                self.model.step()
+                self.step_ms.append((time.perf_counter() - t0) * 1000)
+            return self.running
+
+    def frame(self) -> Frame:
+        """The pictures of the current month."""
+        with self.lock:
+            t0 = time.perf_counter()
+            renderer = self._maps.get(self.layer)
+            if renderer is None:
+                renderer = self._maps[self.layer] = MapRenderer(self.layer)
+            map_png = renderer.render(self.model)
+            charts_png = self._charts.render(self.model.datacollector.get_model_vars_dataframe())
+            events = list(reversed(self.model.state.events[-EVENTS_SHOWN:]))
+            return Frame(
+                date=self.model.date,
+                month_index=self.model.state.month - self.model.spec.start,
+                map_png=map_png,
+                charts_png=charts_png,
+                events=events,
+                render_ms=(time.perf_counter() - t0) * 1000,
+            )
+
+
+def initial_scenario() -> str:
+    """The scenario a new browser tab opens: `southflank viz SCENARIO` passes it in the
+    SOUTHFLANK_VIZ_SCENARIO environment variable; the baseline otherwise."""
+    import os
+
+    return os.environ.get("SOUTHFLANK_VIZ_SCENARIO") or library.DEFAULT
+
+
+def scenario_choices(current: str) -> list[str]:
+    """The shipped scenarios, plus the current one if it is a file of the user's."""
+    names = library.names()
+    if current not in names:
+        names = [current, *names]
+    return names
+
+
+def display_name(choice: str) -> str:
+    return Path(choice).stem if choice.endswith((".yaml", ".yml")) else choice

@@ -1,0 +1,325 @@
+"""The historical replay 2019-2025: its inputs are only exogenous shocks, its scorecard
+tests say what the stylized facts say, and the model reproduces the facts in most
+replicates at a fixed batch seed (docs/calibration.md gives the reached shares).
+
+The thresholds below are the shares of replicates the calibrated model reaches, not a
+wish: 80% where the fact is reproduced, and the honest level reached where it is not
+(each such gap is explained in docs/calibration.md, "Gaps"). Lowering one needs the
+same explanation there.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import Scenario, simulate
+from sim.batch.design import replicate_seeds
+from sim.calendar import format_month, parse_month
+from sim.replay import (
+    AES,
+    FACTS,
+    REPLAY,
+    RunView,
+    endogenous_variant,
+    sahel_series,
+    score_result,
+    scorecard,
+    sf01,
+    sf03,
+    sf05,
+    sf09,
+    sf10,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+REPLAY_FILE = ROOT / "scenarios" / f"{REPLAY}.yaml"
+BATCH_SEED = 2019  # the default of `southflank replay`
+REPLICATES = 20
+
+# Share of replicates (%) in which each whole fact must hold with the scheduled coups.
+# 80 is the bar; a lower value is the honest level reached (docs/calibration.md, "Gaps").
+THRESHOLD = {
+    "SF-01": 80,
+    "SF-02": 80,
+    "SF-05": 20,  # gap: Russian arrivals come sooner after the first coup than observed
+    "SF-09": 100,  # scheduled coups: a check that the inputs are the observed coups
+    "SF-10": 80,
+    "SF-12": 100,
+}
+# Facts the model does not reproduce as a whole: the parts it does reproduce, so that a
+# regression there still fails (docs/calibration.md, "Gaps").
+PART_THRESHOLD = {
+    ("scheduled", "SF-03", "no year after 2021 below 2021"): 80,
+    ("scheduled", "SF-03", "Sahel share of the region's violence rises 2022 -> 2023 -> 2024"): 80,
+    ("endogenous", "SF-09", "no coup in Mediterranean Dialogue states"): 70,
+    ("endogenous", "SF-09", "no coup in the six states 2023-08..2025-12"): 50,
+}
+
+
+@pytest.fixture(scope="module")
+def replay() -> Scenario:
+    return Scenario.load(REPLAY_FILE)
+
+
+# ----------------------------------------------------------------- the inputs
+def test_the_replay_starts_in_2019_and_runs_to_2025(replay):
+    assert format_month(replay.start) == "2019-01"
+    assert format_month(replay.end - 1) == "2025-12"
+    assert replay.endogenous_coups is False
+
+
+def test_the_replay_schedules_only_exogenous_shocks(replay):
+    """Outcomes that the facts test are never inputs: no Western withdrawal, no Russian
+    arrival, no bloc, no opening of a Russian base."""
+    for e in replay.events:
+        assert not (e.kind == "force_withdrawal" and e.side == "western"), e
+        assert e.kind not in ("force_arrival", "bloc_formation"), e
+        assert not (e.kind == "basing_agreement" and e.status == "open"), e
+        assert e.source.strip(), f"event without a source: {e}"
+    coups = sorted((format_month(e.date), e.country) for e in replay.events if e.kind == "coup")
+    assert coups == [
+        ("2020-08", "MLI"),
+        ("2021-04", "TCD"),
+        ("2021-05", "MLI"),
+        ("2021-09", "GIN"),
+        ("2021-10", "SDN"),
+        ("2022-01", "BFA"),
+        ("2022-09", "BFA"),
+        ("2023-07", "NER"),
+    ]
+
+
+def test_the_summits_leave_the_southern_partners_out(replay):
+    invited = {c for s in replay.policy.summits for c in s.invite}
+    assert not invited & {"MD", "ICI", "DZA", "EGY", "JOR", "MAR", "MRT", "TUN", "QAT"}
+    assert [format_month(s.date) for s in replay.policy.summits][-4:] == [
+        "2022-06",
+        "2023-07",
+        "2024-07",
+        "2025-06",
+    ]
+
+
+def test_the_endogenous_variant_drops_the_coups_and_nothing_else(replay):
+    v = endogenous_variant(replay)
+    assert v.endogenous_coups is True and v.name == f"{REPLAY}_endogenous"
+    assert not any(e.kind == "coup" for e in v.events)
+    assert len(v.events) == len(replay.events) - 8
+    assert v.policy == replay.policy and v.start == replay.start
+
+
+# ------------------------------------------------------- the tests of the facts
+MONTHS = [format_month(parse_month("2019-01") + k) for k in range(84)]
+CODES = sorted({"CAF", "MLI", "BFA", "NER", "TCD", "GIN", "SDN", "SEN", "DZA", "EGY"})
+
+
+def synthetic(
+    coups: dict[str, list[str]],
+    west_exit: dict[str, str],
+    russia_in: dict[str, str],
+    sahel: list[float] | None = None,
+    bloc: dict[str, str] | None = None,
+    rest: list[float] | None = None,
+) -> RunView:
+    """A hand-built run: Western presence 1 until its exit month, Russian presence 0.5
+    from its arrival month, regimes military from the first coup, jihadist activity
+    `sahel` in the central Sahel and `rest` (default 1) elsewhere."""
+    n, m = len(MONTHS), len(CODES)
+    west, russia = np.ones((n, m)), np.zeros((n, m))
+    regime = np.full((n, m), "hybrid", dtype=object)
+    russia[:, CODES.index("CAF")] = 0.5
+    for c, d in west_exit.items():
+        west[MONTHS.index(d) :, CODES.index(c)] = 0.0
+    for c, d in russia_in.items():
+        russia[MONTHS.index(d) :, CODES.index(c)] = 0.5
+    rows = []
+    for c, dates in coups.items():
+        regime[MONTHS.index(min(dates)) :, CODES.index(c)] = "military"
+        rows += [{"date": d, "kind": "coup", "iso3": c} for d in dates]
+    rows += [{"date": d, "kind": "bloc_formation", "iso3": c} for c, d in (bloc or {}).items()]
+    sahel = sahel if sahel is not None else [0.1] * n
+    jihad = np.tile(np.array(rest if rest is not None else [1.0] * n)[:, None], (1, m))
+    for c in AES:
+        jihad[:, CODES.index(c)] = sahel
+    return RunView(
+        dates=MONTHS,
+        codes=CODES,
+        west=west,
+        russia=russia,
+        jihad=jihad,
+        regime=regime,
+        sahel=pd.Series(sahel, index=MONTHS),
+        events=pd.DataFrame(rows, columns=["date", "kind", "iso3"]),
+    )
+
+
+HISTORY = {
+    "coups": {"MLI": ["2020-08", "2021-05"], "BFA": ["2022-01", "2022-09"], "NER": ["2023-07"]},
+    "west_exit": {"MLI": "2022-08", "BFA": "2023-02", "NER": "2023-12"},
+    "russia_in": {"MLI": "2021-12", "BFA": "2024-01", "NER": "2024-04"},
+}
+
+
+def test_sf01_holds_for_the_observed_history_and_fails_without_the_swap():
+    assert sf01(synthetic(**HISTORY)).holds
+    late = {**HISTORY, "russia_in": {**HISTORY["russia_in"], "NER": "2025-09"}}
+    res = sf01(synthetic(**late))
+    assert not res.holds
+    assert res.checks == {
+        **{k: True for k in res.checks if "NER Russian" not in k},
+        "NER Russian presence > 0 by last coup + 24 months": False,
+    }
+    assert res.measured["MLI months to Russian arrival"] == 7
+
+
+def test_sf03_holds_for_the_acss_series_and_fails_for_a_reversal():
+    def monthly(annual: dict[int, float]) -> list[float]:
+        return [annual[int(d[:4])] for d in MONTHS]
+
+    acss = {2019: 3.0, 2020: 4.15, 2021: 4.85, 2022: 7.9, 2023: 11.64, 2024: 10.4, 2025: 10.5}
+    # terrorism deaths outside the Sahel fell (GTI): the Sahel's share rose 2022-2024
+    elsewhere = monthly({2019: 9, 2020: 8, 2021: 7, 2022: 6, 2023: 5, 2024: 4, 2025: 4})
+    assert sf03(synthetic(**HISTORY, sahel=monthly(acss), rest=elsewhere)).holds
+    reversal = {**acss, 2024: 8.0, 2025: 6.0}
+    res = sf03(synthetic(**HISTORY, sahel=monthly(reversal), rest=elsewhere))
+    assert not res.holds and not res.checks["2024 within -20%/+10% of 2023"]
+    steady_rest = sf03(synthetic(**HISTORY, sahel=monthly(acss)))
+    assert not steady_rest.checks["Sahel share of the region's violence rises 2022 -> 2023 -> 2024"]
+
+
+def test_sf05_needs_the_hosts_in_order_and_no_gap():
+    assert sf05(synthetic(**HISTORY)).holds
+    early = {**HISTORY, "russia_in": {**HISTORY["russia_in"], "BFA": "2020-01"}}
+    assert not sf05(synthetic(**early)).checks["3 hosts within 12 months of 2024-01"]
+
+
+def test_sf09_counts_the_coup_wave_and_the_quiet_after():
+    wave = {
+        "MLI": ["2020-08", "2021-05"],
+        "BFA": ["2022-01", "2022-09"],
+        "NER": ["2023-07"],
+        "GIN": ["2021-09"],
+    }
+    assert sf09(synthetic(wave, {}, {})).holds
+    late = {**wave, "TCD": ["2024-03"]}
+    assert not sf09(synthetic(late, {}, {})).checks["no coup in the six states 2023-08..2025-12"]
+    md = {**wave, "EGY": ["2022-03"]}
+    assert not sf09(synthetic(md, {}, {})).checks["no coup in Mediterranean Dialogue states"]
+
+
+def test_sf10_needs_the_bloc_after_the_third_junta():
+    on_time = {c: "2023-09" for c in AES}
+    assert sf10(synthetic(**HISTORY, bloc=on_time)).holds
+    early = {**on_time, "MLI": "2022-10", "BFA": "2022-10"}
+    assert not sf10(synthetic(**HISTORY, bloc=early)).checks["no bloc before the third junta"]
+    assert not sf10(synthetic(**HISTORY)).holds  # no bloc at all
+
+
+def test_the_series_scales_simulated_2023_to_the_observed_2023():
+    annual = pd.DataFrame(
+        {
+            "run_id": ["a"] * 3 + ["b"] * 3,
+            "year": [2020, 2023, 2024] * 2,
+            "activity": [0.1, 0.3, 0.28] * 2,
+        }
+    )
+    s = sahel_series(annual).set_index("year")
+    assert s.loc[2023, "simulated_fatalities"] == s.loc[2023, "observed_fatalities"] == 11643
+    assert s.loc[2023, "simulated_ratio_2020"] == pytest.approx(3.0)
+    assert s.loc[2023, "observed_ratio_2020"] == pytest.approx(11643 / 4150)
+
+
+# ------------------------------------------------------------ the model, replicated
+@cache
+def _scores(variant: str) -> list[dict]:
+    scenario = Scenario.load(REPLAY_FILE)
+    if variant == "endogenous":
+        scenario = endogenous_variant(scenario)
+    return [
+        score_result(simulate(scenario, seed=s)) for s in replicate_seeds(BATCH_SEED, REPLICATES)
+    ]
+
+
+def _share(variant: str, fact: str, part: str = "") -> float:
+    card = scorecard(_scores(variant))
+    return float(card[(card.fact == fact) & (card.part == part)].holds_pct.item())
+
+
+def test_every_fact_has_a_threshold():
+    covered = set(THRESHOLD) | {f for v, f, _ in PART_THRESHOLD if v == "scheduled"}
+    assert covered == set(FACTS)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fact", list(THRESHOLD))
+def test_the_replay_reproduces_each_stylized_fact(fact):
+    share = _share("scheduled", fact)
+    assert share >= THRESHOLD[fact], f"{fact} holds in {share:.0f}% of {REPLICATES} replicates"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("key", list(PART_THRESHOLD), ids=lambda k: f"{k[0]}-{k[1]}-{k[2][:30]}")
+def test_the_parts_reached_of_the_facts_not_reproduced(key):
+    variant, fact, part = key
+    share = _share(variant, fact, part)
+    assert share >= PART_THRESHOLD[key], f"{fact} ({variant}): {part}: {share:.0f}%"
+
+
+@pytest.mark.slow
+def test_endogenous_coups_happen_in_the_replay():
+    """With coups endogenous the full SF-09 pattern holds in no replicate (the honest
+    level, docs/calibration.md, "Gaps"), but the mechanism is not switched off by the
+    calibration: coups still happen, at least one per run on average."""
+    counts = [s["SF-09"].measured["coups anywhere"] for s in _scores("endogenous")]
+    assert np.mean(counts) >= 1.0, counts
+
+
+@pytest.mark.slow
+def test_southflank_replay_prints_the_scorecard_and_writes_it(tmp_path):
+    out = tmp_path / "replay"
+    cmd = [sys.executable, "-m", "sim.cli", "replay", "--replicates", "2", "--out", str(out)]
+    res = subprocess.run(
+        [*cmd, "--executor", "serial"], capture_output=True, text=True, timeout=300
+    )
+    assert res.returncode == 0, res.stderr
+    for fid in FACTS:
+        assert fid in res.stdout
+    assert "ACSS" in res.stdout and "2023" in res.stdout
+    summary = json.loads((out / "replay.json").read_text())
+    assert {f["fact"] for f in summary["facts"]} == set(FACTS)
+    assert (out / "replay_scorecard.csv").exists() and (out / "manifest.json").exists()
+
+
+def test_southflank_replay_rejects_bad_input(tmp_path):
+    cmd = [sys.executable, "-m", "sim.cli", "replay", "--replicates", "0", "--out", str(tmp_path)]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2 and "--replicates" in res.stderr
+    assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.slow
+def test_southflank_calibrate_is_reproducible(tmp_path):
+    def run(out: Path) -> dict:
+        cmd = [sys.executable, "-m", "sim.cli", "calibrate", "--samples", "2", "--replicates", "1"]
+        cmd += ["--check-replicates", "1", "--stages", "violence", "--executor", "serial"]
+        res = subprocess.run([*cmd, "--out", str(out)], capture_output=True, text=True, timeout=600)
+        assert res.returncode == 0, res.stderr
+        return json.loads((out / "calibration.json").read_text())
+
+    a, b = run(tmp_path / "a"), run(tmp_path / "b")
+    assert a["calibrated"] == b["calibrated"] and a["final"] == b["final"]
+    assert set(a["calibrated"]) == set(a["stages"][0]["parameters"])
+
+
+def test_southflank_calibrate_rejects_an_unknown_stage(tmp_path):
+    cmd = [sys.executable, "-m", "sim.cli", "calibrate", "--stages", "violense"]
+    res = subprocess.run([*cmd, "--out", str(tmp_path / "c")], capture_output=True, text=True)
+    assert res.returncode == 2 and "did you mean 'violence'" in res.stderr
