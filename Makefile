@@ -21,8 +21,9 @@ $(STAMP): pyproject.toml scripts/find_python.sh
 
 venv: $(STAMP)  ## create .venv and install the project with its test tools
 
-demo: $(STAMP)  ## run the default scenario batch on local processes; results under results/demo
+demo: $(STAMP)  ## run the shipped scenarios against the baseline on local processes, write the brief; results/demo
 	$(VENV)/bin/southflank demo --out results/demo --replicates $(REPS) --workers $(WORKERS) --seed $(SEED)
+	$(VENV)/bin/southflank report results/demo --out results/demo/report.html
 
 test: $(STAMP)  ## the whole test suite (what CI runs)
 	$(PY) -m pytest -q

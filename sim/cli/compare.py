@@ -20,7 +20,7 @@ from . import InputError
 from .batch import batch_errors
 
 COMMAND = "compare"
-HELP = "paired differences from a baseline with 95% confidence intervals"
+HELP = "paired differences from a baseline with 95%% confidence intervals"
 ORDER = 24
 
 
