@@ -10,9 +10,13 @@ Measures, each batch in a fresh Python process so that no measurement warms anot
   2,000 runs, and 10,000 is extrapolated from the slope.
 
 Timings are single measurements of long batches (each already averages over hundreds
-of runs); the machine is noisy, expect 10-20 % between invocations. Sizes can be set
-with SOUTHFLANK_BENCH_RUNS (default 1000) and SOUTHFLANK_BENCH_LARGE (default: chosen
-as above). Results: benchmarks/results/bench_batch.json and .md.
+of runs); the machine is noisy, expect 10-20 % between invocations. Each batch also
+reports the workers' CPU time per run (from the chunks' done markers) and the load
+average before and after: CPU time hardly moves when other work shares the machine,
+wall time does, so the two together say whether a slow rate is the code or the
+neighbours. Sizes can be set with SOUTHFLANK_BENCH_RUNS (default 1000) and
+SOUTHFLANK_BENCH_LARGE (default: chosen as above). Results:
+benchmarks/results/bench_batch.json and .md.
 """
 
 from __future__ import annotations
@@ -35,15 +39,20 @@ TARGET_LARGE = 10_000
 LARGE_BUDGET_S = 300.0
 
 DRIVER = """
-import json, resource, sys, time
+import json, os, resource, sys, time
+from pathlib import Path
 from sim.batch import run_batch
 n, workers, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+load0 = os.getloadavg()[0]
 t0 = time.perf_counter()
 s = run_batch(["hague_2025_baseline"], replicates=n, seed=1, out=out, executor="processes",
               workers=workers, progress=False)
 wall = time.perf_counter() - t0
+cpu = sum(json.loads(f.read_text())["cpu_seconds"] for f in Path(out, "done").glob("*.json"))
 print(json.dumps({"runs": s.n_runs, "ok": s.ok, "failed": s.failed, "workers": workers,
                   "seconds": wall, "runs_per_s": s.n_runs / wall,
+                  "worker_cpu_ms_per_run": 1000 * cpu / s.n_runs,
+                  "load_average_before": load0, "load_average_after": os.getloadavg()[0],
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
@@ -64,7 +73,9 @@ def measure(n: int, workers: int) -> dict:
     res = json.loads(proc.stdout.strip().splitlines()[-1])
     print(
         f"  {n:>6} runs on {workers} worker(s): {res['seconds']:7.1f} s, "
-        f"{res['runs_per_s']:6.1f} runs/s, head peak {res['peak_rss_mb']:.0f} MB",
+        f"{res['runs_per_s']:6.1f} runs/s, worker CPU {res['worker_cpu_ms_per_run']:.1f} "
+        f"ms/run, head peak {res['peak_rss_mb']:.0f} MB, load average "
+        f"{res['load_average_before']:.2f} -> {res['load_average_after']:.2f}",
         flush=True,
     )
     return res
@@ -117,6 +128,10 @@ def main() -> dict:
         f"| runs/s on 2 workers | {two['runs_per_s']:.1f} | >= {TARGET_RATE} "
         f"({ok[two['runs_per_s'] >= TARGET_RATE]}) |",
         f"| runs/s on 1 worker | {one['runs_per_s']:.1f} | |",
+        f"| worker CPU per run, 1 / 2 workers | {one['worker_cpu_ms_per_run']:.1f} / "
+        f"{two['worker_cpu_ms_per_run']:.1f} ms | |",
+        f"| load average before the 1 / 2-worker batches | {one['load_average_before']:.2f} / "
+        f"{two['load_average_before']:.2f} | 2 cores |",
         f"| head peak memory, {small['runs']} runs | {small['peak_rss_mb']:.0f} MB | |",
         f"| head peak memory, {large} runs | {big['peak_rss_mb']:.0f} MB | |",
         f"| slope | {slope:.1f} MB per 1,000 runs | flat |",

@@ -95,11 +95,20 @@ class SouthernFlankModel(mesa.Model):
         self.running = True
 
     def _initialise(self) -> None:
-        """Start grievance, jihadism, stability and influence where their equations put them."""
+        """Start grievance, jihadism, stability and influence where their equations put them.
+
+        Jihadist activity starts from the observed violence of the start year (roster
+        columns jihadist_deaths_2019 / _2024, Global Terrorism Index deaths, mapped to the
+        index by the registry's deaths per million per year at activity 1); structural
+        pressure (grievance x fragility) only stands in for actors without an observation.
+        """
         s, p = self.state, self.p
         s.grievance = _gj.grievance_target(s, p)
-        s.jihad = np.clip(p.jihad_init_scale * _gj.pressure(s, p), 0.0, 1.0)
+        guess = p.jihad_init_scale * _gj.pressure(s, p)
+        observed = s.jihad_observed / p.jihad_deaths_full
+        s.jihad = np.clip(np.where(np.isnan(observed), guess, observed), 0.0, 1.0)
         s.grievance = _gj.grievance_target(s, p)
+        s.jihad_drift = _gj.initial_drift(s, p)
         s.stability = _gj.stability(s, p)
         s.camp = _influence.update(s, p)
         s.camp_anchor = _influence.contributions(s, p)

@@ -72,6 +72,14 @@ MODEL_METRICS: tuple[Metric, ...] = (
         "Mean jihadist activity in Mali, Burkina Faso and Niger",
     ),
     _m(
+        "jihadist_deaths_sahel",
+        "deaths per year",
+        0,
+        1e5,
+        "Jihadist violence in Mali, Burkina Faso and Niger in deaths per year on the Global "
+        "Terrorism Index's scale: activity x population x the registry's jihad_deaths_full",
+    ),
+    _m(
         "jihadist_activity_region",
         "index 0-1",
         0,
@@ -250,6 +258,8 @@ def model_row(s, out: np.ndarray, W: np.ndarray, dest: np.ndarray) -> None:
     out[o["stability_mean"]] = stab[0]
     out[o["stability_maghreb"] : o["stability_gulf"] + 1] = stab[1:]
     out[o["jihadist_activity_sahel"]] = s.jihad[s.central_sahel].sum() / len(s.central_sahel)
+    cs = s.central_sahel
+    out[o["jihadist_deaths_sahel"]] = s.jihad_deaths_full * (s.jihad[cs] @ s.population[cs])
     out[o["jihadist_activity_region"]] = _ratio(W[:1] @ s.jihad, W[:1].sum(axis=1))[0]
     out[o["russian_deployments"]] = (s.rpres > 0).sum()
     out[o["western_deployments"]] = (member & (s.wpres > 0)).sum()

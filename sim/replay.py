@@ -12,11 +12,13 @@ of replicates where it passes. Parts of a test the model cannot represent are li
 The replay also runs with coups endogenous (`endogenous_variant`): the scheduled coups
 are removed and the coup mechanism decides; fact SF-09 is the test of that variant.
 
-Observed versus simulated: central-Sahel jihadist activity (the monthly metric
-``jihadist_activity_sahel``, averaged over each calendar year) against the ACSS series
-of fatalities linked to militant Islamist groups. Fatalities are taken as proportional
-to activity, with the one scale that makes the median simulated 2023 equal the observed
-2023 (`sahel_series`); SF-03's test is on ratios, which that scale leaves unchanged.
+Observed versus simulated: central-Sahel jihadist violence (the monthly metric
+``jihadist_deaths_sahel``: activity x population x the registry's deaths per million at
+activity 1, i.e. deaths per year on the Global Terrorism Index's scale, averaged over
+each calendar year) against the ACSS series of fatalities linked to militant Islamist
+groups. ACSS counts more deaths than the GTI, so the series is shown with the one scale
+that makes the median simulated 2023 equal the observed 2023 (`sahel_series`); SF-03's
+test is on ratios, which that scale leaves unchanged.
 """
 
 from __future__ import annotations
@@ -85,7 +87,7 @@ class RunView:
     russia: np.ndarray
     jihad: np.ndarray
     regime: np.ndarray
-    sahel: pd.Series  # jihadist_activity_sahel by date
+    sahel: pd.Series  # jihadist_deaths_sahel by date (deaths per year, GTI scale)
     events: pd.DataFrame
     dcb_starts: list[str] = field(default_factory=list)
 
@@ -113,7 +115,7 @@ class RunView:
             russia=grid("russian_presence"),
             jihad=grid("jihadist"),
             regime=grid("regime"),
-            sahel=monthly.set_index("date").jihadist_activity_sahel.sort_index(),
+            sahel=monthly.set_index("date").jihadist_deaths_sahel.sort_index(),
             events=events,
             dcb_starts=dcb,
         )
@@ -244,7 +246,8 @@ def sf02(run: RunView) -> FactResult:
 
 
 def annual_sahel(run: RunView) -> pd.Series:
-    """Central-Sahel jihadist activity, mean of each calendar year of the run."""
+    """Central-Sahel jihadist violence (deaths per year on the GTI scale, metric
+    ``jihadist_deaths_sahel``), mean of each calendar year of the run."""
     s = run.sahel
     return s.groupby(s.index.str[:4].astype(int)).mean()
 
@@ -541,7 +544,7 @@ def sahel_series(annual: pd.DataFrame) -> pd.DataFrame:
 
     Args:
         annual: one row per replicate and year with columns ``year`` and ``activity``
-            (annual mean of ``jihadist_activity_sahel``, as `annual_sahel` gives).
+            (annual mean of ``jihadist_deaths_sahel``, as `annual_sahel` gives).
 
     Returns one row per year: the median and 10-90% range of simulated activity, the
     same scaled to fatalities (one factor for all years and replicates: observed 2023

@@ -676,7 +676,7 @@ def run(
     from .batch.executors import ExecutorError, check_executor
     from .batch.plan import make_plan
     from .batch.runner import run_plan
-    from .batch.storage import load
+    from .batch.storage import BatchError, load
 
     seed = DEFAULT_BATCH_SEED if seed is None else int(seed)
     if seed < 0:
@@ -731,15 +731,18 @@ def run(
         "policies": {p.name: p.content_hash() for p in compared},
         "metrics": metrics,
     }
-    batch_plan = make_plan(
-        [scenario, *compared],
-        replicates=replicates,
-        design=design.to_batch(),
-        seed=seed,
-        scenario_points={p.name: base.tolist() for p in compared},
-        tables=("monthly",),
-        columns=metrics,
-    )
+    try:
+        batch_plan = make_plan(
+            [scenario, *compared],
+            replicates=replicates,
+            design=design.to_batch(),
+            seed=seed,
+            scenario_points={p.name: base.tolist() for p in compared},
+            tables=("monthly",),
+            columns=metrics,
+        )
+    except BatchError as exc:  # e.g. a policy scenario with the analysed one's name
+        raise SensitivityInputError("policies", str(exc)) from None
     out = Path(out)
     _check_out(out, batch_plan, settings)
     started = now()

@@ -131,6 +131,11 @@ class State:
     subregion_index: dict[str, np.ndarray] = field(default_factory=dict)
     central_med: int = 0
     central_sahel: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
+    # initial jihadism: observed deaths per million per year (NaN: none in the roster) and
+    # the registry's deaths per million per year at activity 1 (sim.model._initialise)
+    jihad_observed: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    jihad_deaths_full: float = 1.0
+    jihad_drift: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def n(self) -> int:
@@ -248,9 +253,15 @@ def _tables(start: int) -> SimpleNamespace:
         0.0,
         1.0,
     )
+    # observed jihadist violence: terrorism deaths per million inhabitants in the start
+    # year's column (2019 for a replay, 2024 otherwise); NaN where the roster has none
+    deaths = t[f"jihadist_deaths_{'2019' if early else '2024'}"].to_numpy(dtype=float, copy=True)
+    pop = t.population_m.to_numpy(dtype=float, copy=True)
+    jihad_observed = np.divide(deaths, pop, out=np.full(n, np.nan), where=pop > 0)
     out = SimpleNamespace(
         codes=codes,
         early=early,
+        jihad_observed=jihad_observed,
         fsi=t[f"fsi_{col if early else '2024'}"].to_numpy(dtype=float, copy=True),
         regimes=np.array(
             [regime_index(r) if isinstance(r, str) else 0 for r in t[f"regime_{col}"]]
@@ -384,6 +395,8 @@ def build_state(scenario: Scenario, p) -> State:
     )
     s.subregion_index = {sub: np.flatnonzero(s.subregion == sub) for sub in SUBREGIONS}
     s.central_sahel = np.array([idx[c] for c in CENTRAL_SAHEL if c in idx])
+    s.jihad_observed = T.jihad_observed
+    s.jihad_deaths_full = p.jihad_deaths_full
     s.openness = np.array([getattr(p, f"openness_{r}") for r in REGIMES])
     s.authoritarian = np.array([getattr(p, f"authoritarian_{r}") for r in REGIMES])
     s.military = regime_index("military")

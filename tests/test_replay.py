@@ -49,7 +49,7 @@ REPLICATES = 20
 THRESHOLD = {
     "SF-01": 80,
     "SF-02": 80,
-    "SF-05": 20,  # gap: Russian arrivals come sooner after the first coup than observed
+    "SF-05": 50,  # gap: Burkina Faso's Russians often come after the first, not the second coup
     "SF-09": 100,  # scheduled coups: a check that the inputs are the observed coups
     "SF-10": 80,
     "SF-12": 100,
@@ -57,6 +57,9 @@ THRESHOLD = {
 # Facts the model does not reproduce as a whole: the parts it does reproduce, so that a
 # regression there still fails (docs/calibration.md, "Gaps").
 PART_THRESHOLD = {
+    # SF-03: the rise is reproduced (timing and size); the 2024 plateau is not
+    ("scheduled", "SF-03", "2023 >= 2.5 x 2020"): 80,
+    ("scheduled", "SF-03", "each of 2022-2024 >= 1.5 x 2020"): 80,
     ("scheduled", "SF-03", "no year after 2021 below 2021"): 80,
     ("scheduled", "SF-03", "Sahel share of the region's violence rises 2022 -> 2023 -> 2024"): 80,
     ("endogenous", "SF-09", "no coup in Mediterranean Dialogue states"): 70,
@@ -235,6 +238,51 @@ def test_the_series_scales_simulated_2023_to_the_observed_2023():
     assert s.loc[2023, "simulated_fatalities"] == s.loc[2023, "observed_fatalities"] == 11643
     assert s.loc[2023, "simulated_ratio_2020"] == pytest.approx(3.0)
     assert s.loc[2023, "observed_ratio_2020"] == pytest.approx(11643 / 4150)
+
+
+# ------------------------------------------------- the observed start of violence
+def test_jihadist_activity_starts_from_the_observed_deaths(replay):
+    """The replay starts from the Global Terrorism Index deaths of 2019 (roster columns),
+    mapped by the registry's deaths per million per year at activity 1, not from a guess
+    that ranked the Central African Republic and Sudan above the central Sahel."""
+    from sim.model import SouthernFlankModel
+    from sim.params import REGISTRY
+    from sim.roster import load_roster
+
+    s = SouthernFlankModel(replay, seed=1).state
+    t = load_roster().table
+    full = REGISTRY["jihad_deaths_full"].default
+    for code in ("BFA", "MLI", "NER", "SYR", "NGA"):
+        expected = t.loc[code, "jihadist_deaths_2019"] / t.loc[code, "population_m"] / full
+        assert s.jihad[s.index(code)] == pytest.approx(expected)
+    top = [s.codes[i] for i in np.argsort(-s.jihad)[:4]]
+    assert {"BFA", "MLI"} <= set(top), top
+    assert s.jihad[s.index("CAF")] == s.jihad[s.index("SDN")] == 0.0
+
+
+def test_sahel_deaths_metric_is_activity_times_population_times_the_scale(replay):
+    from sim.params import REGISTRY
+
+    r = simulate(replay, seed=1)
+    c = r.countries[r.countries.date == "2019-01"].set_index("iso3")
+    pop = {"MLI": 24.48, "BFA": 23.55, "NER": 27.03}  # sim/data/actors.csv
+    expected = REGISTRY["jihad_deaths_full"].default * sum(
+        c.jihadist[k] * v for k, v in pop.items()
+    )
+    assert r.monthly.jihadist_deaths_sahel.iloc[0] == pytest.approx(expected)
+
+
+def test_the_baseline_does_not_saturate_the_region():
+    """Anchored on the observed violence of 2024, the ten-year baseline keeps jihadist
+    activity where its drivers put it: no Mediterranean Dialogue state above 0.3 in
+    2035, and at most a few states above 0.6 (before the anchor a dozen reached 1)."""
+    from sim import library
+    from sim.replay import MD_STATES
+
+    r = simulate(library.load("hague_2025_baseline"), seed=1)
+    c = r.countries[r.countries.date == r.countries.date.max()].set_index("iso3").jihadist
+    assert c[list(MD_STATES)].max() <= 0.3, c[list(MD_STATES)]
+    assert (c > 0.6).sum() <= 3, c[c > 0.6]
 
 
 # ------------------------------------------------------------ the model, replicated

@@ -285,3 +285,27 @@ def test_cli_end_to_end_writes_the_report(tmp_path, capsys):
     assert "russia_influence_share" in capsys.readouterr().out
     plan = json.loads((out / "sensitivity.json").read_text())
     assert plan["plan"]["method"] == "morris" and plan["finished"]
+
+
+def test_failed_runs_stop_the_analysis_and_resume_retries_them(short, tmp_path, monkeypatch):
+    import sim.batch.worker as worker
+
+    real = worker.run_model
+    calls = {"n": 0}
+
+    def flaky(scenario, seed=None):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("injected failure")
+        return real(scenario, seed=seed)
+
+    monkeypatch.setattr(worker, "run_model", flaky)
+    args = dict(replicates=1, params=PARAMS[:2], policies="none", metrics=["cohesion"])
+    out = tmp_path / "flaky"
+    with pytest.raises(sa.SensitivityRunError, match="--retry-failed"):
+        sa.run(short, "morris", 2, executor="serial", out=out, progress=False, **args)
+    assert status(out)["failed"] == 1 and not (out / "indices.csv").exists()
+    monkeypatch.setattr(worker, "run_model", real)
+    assert main(["resume", str(out), "--retry-failed", "--executor", "serial"]) == 0
+    result = sa.run(short, "morris", 2, executor="serial", out=out, progress=False, **args)
+    assert set(result.indices.parameter) == set(PARAMS[:2]) and (out / "indices.csv").exists()

@@ -67,17 +67,18 @@ def print_report(report: ReplayReport, parts: bool = False) -> None:
     print("* SF-09 with scheduled coups only checks the inputs; its test is the endogenous column.")
     s = report.series
     print()
-    print("Central-Sahel jihadist activity (scheduled coups) against ACSS fatalities")
-    print("(fatalities = activity x one scale: simulated 2023 median = observed 2023)")
+    print("Central-Sahel jihadist violence (scheduled coups) against ACSS fatalities")
+    print("(simulated deaths/yr on the GTI scale; scaled x one factor: simulated 2023 median")
+    print(" = observed 2023, since ACSS counts more deaths than the GTI)")
     print(
-        f"{'year':>4}  {'activity':>8}  {'10-90%':>13}  {'simulated':>9}  {'observed':>8}  "
+        f"{'year':>4}  {'GTI-scale':>9}  {'10-90%':>11}  {'simulated':>9}  {'observed':>8}  "
         f"{'sim/2020':>8}  {'obs/2020':>8}"
     )
     for r in s.itertuples():
         obs = "" if pd.isna(r.observed_fatalities) else f"{r.observed_fatalities:8.0f}"
         obs_r = "" if pd.isna(r.observed_ratio_2020) else f"{r.observed_ratio_2020:8.2f}"
         print(
-            f"{r.year:4d}  {r.activity_median:8.3f}  {r.activity_p10:5.3f}-{r.activity_p90:5.3f}  "
+            f"{r.year:4d}  {r.activity_median:9.0f}  {r.activity_p10:5.0f}-{r.activity_p90:5.0f}  "
             f"{r.simulated_fatalities:9.0f}  {obs:>8}  {r.simulated_ratio_2020:8.2f}  {obs_r:>8}"
         )
 

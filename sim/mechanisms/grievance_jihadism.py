@@ -15,13 +15,29 @@ are country-year fatality series):
     G_i      += grievance_rate * (min(target_i, 1) - G_i)
     pressure  = max(G_i * (1 - capacity_i) - jihad_pressure_threshold, 0)
                 / (1 - jihad_pressure_threshold)
-    cover_i   = capacity_i + western_cover * western presence_i + russian_cover * rpres_i
-    J_i      += jihad_growth * pressure * J_i (1 - J_i) + jihad_seed * pressure
-                - jihad_suppression * cover_i * J_i
-                + jihad_spill * sum_k A_ik max(J_k - J_i, 0)        (A: row-normalised neighbours)
+    cover_i   = capacity_i * (1 - coup_cover_loss * coup memory_i)
+                + western_cover * western presence_i + russian_cover * rpres_i
+    net_i     = jihad_growth * pressure * (1 - J_i) - jihad_suppression * cover_i
+    J_i      += (net_i + drift_i) * J_i + jihad_seed * pressure
+                + jihad_spill * (1 - capacity_i) * sum_k A_ik J_k max(J_k - J_i, 0)
+                                                                    (A: row-normalised neighbours)
+    drift_i   = -jihad_anchor * net_i at the start of the run (set once, sim.model._initialise)
     stability_i = capacity_i * (1 - stability_jihad_weight * J_i)
                   * (1 - stability_conflict_weight * conflict_i)
                   * (1 - stability_coup_weight * coup memory_i)
+
+Activity starts from the observed violence of the start year (roster, Global Terrorism
+Index deaths; sim.model._initialise). The drift anchors each state's growth to that
+observation: with jihad_anchor = 1 a state whose drivers do not change keeps its
+observed level (its groups, terrain and networks, which the model does not represent,
+are taken as they were), and only changes in grievance, capacity and foreign forces
+move it; with 0, structural pressure alone decides where activity goes. Groups spread
+across borders into weak states (spill scaled by the receiving state's fragility), not
+into capable ones, and mostly from where they are strong (the gap is weighted by the
+source's own activity: JNIM pushed into coastal West Africa once it held much of
+Burkina Faso). Right after a coup the army turns to regime security (the source: the
+juntas put "regime security first"), so part of the state's capacity stops covering
+the country and returns as the coup memory fades.
 
 Departures: Russian forces get no counter-terrorism weight by default (russian_cover
 = 0), following calibration fact SF-05; the registry lets a user test the opposite.
@@ -45,11 +61,22 @@ PARAMS = (
     "russian_cover",
     "jihad_pressure_threshold",
     "jihad_spill",
+    "jihad_anchor",
+    "coup_cover_loss",
     "stability_jihad_weight",
     "stability_conflict_weight",
     "stability_coup_weight",
 )
-READS = ("regime", "rpres", "wpres", "capacity", "conflict", "coup_memory", "adjacency")
+READS = (
+    "regime",
+    "rpres",
+    "wpres",
+    "capacity",
+    "conflict",
+    "coup_memory",
+    "adjacency",
+    "jihad_drift",
+)
 WRITES = ("grievance", "jihad", "stability")
 
 
@@ -79,17 +106,28 @@ def stability(s, p) -> np.ndarray:
     )
 
 
+def net_rate(s, p, press: np.ndarray) -> np.ndarray:
+    """Per-unit monthly growth of activity from the drivers (net_i above)."""
+    cover = (
+        s.capacity * (1.0 - p.coup_cover_loss * s.coup_memory)
+        + p.western_cover * s.wpres
+        + p.russian_cover * s.rpres
+    )
+    return p.jihad_growth * press * (1.0 - s.jihad) - p.jihad_suppression * cover
+
+
+def initial_drift(s, p) -> np.ndarray:
+    """drift_i: minus jihad_anchor times the start's net rate (call once, at the start)."""
+    return -p.jihad_anchor * net_rate(s, p, pressure(s, p)) * s.region_member
+
+
 def apply(s, p, rng) -> None:
     s.grievance += p.grievance_rate * (grievance_target(s, p) - s.grievance)
     press = pressure(s, p)
     j = s.jihad
-    cover = s.capacity + p.western_cover * s.wpres + p.russian_cover * s.rpres
-    spill = p.jihad_spill * (s.adjacency * np.maximum(j[None, :] - j[:, None], 0.0)).sum(axis=1)
-    j += (
-        p.jihad_growth * press * j * (1.0 - j)
-        + p.jihad_seed * press
-        - p.jihad_suppression * cover * j
-        + spill * s.region_member
-    )
+    rate = net_rate(s, p, press) + s.jihad_drift
+    gap = (s.adjacency * (j * np.maximum(j[None, :] - j[:, None], 0.0))).sum(axis=1)
+    spill = p.jihad_spill * (1.0 - s.capacity) * gap
+    j += rate * j + p.jihad_seed * press + spill * s.region_member
     np.clip(j, 0.0, 1.0, out=j)
     s.stability = stability(s, p)
