@@ -570,3 +570,19 @@ def test_a_policy_change_must_change_something(baseline):
     data["policy"]["changes"] = [{"date": "2027-01", "note": "nothing"}]
     with pytest.raises(ScenarioError, match="must set at least one of hub_mandate"):
         Scenario.from_dict(data)
+
+
+def test_attention_weights_decide_what_an_empowered_hub_does_for_cohesion(baseline):
+    """The Hub lifts cohesion through its weight in NATO's attention; with the Hub's and
+    the representative's weights at 0 that channel is closed."""
+    hub = {"hub_mandate": 1.0, "special_representative": 1.0}
+    short = shortened(baseline, 36)
+    zero = {"attention_hub_weight": 0.0, "attention_sr_weight": 0.0}
+
+    def gain(sc):
+        a = simulate(sc, seed=2).monthly.cohesion.iloc[-1]
+        b = simulate(variant(sc, policy=hub), seed=2).monthly.cohesion.iloc[-1]
+        return b - a
+
+    assert gain(short) > 0.05
+    assert abs(gain(short.with_parameters(zero))) < gain(short) / 5

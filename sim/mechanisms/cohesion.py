@@ -12,11 +12,13 @@ The cohesion metric is the southern allies' mean satisfaction; the off-grid alli
 the same equations, with no coasts on the grid.
 
 Equations, per month:
-    attention E = mean of five parts in [0, 1]: share of MD/ICI partners invited to a
+    attention E = weighted mean (attention_*_weight, normalised) of five parts in [0, 1]:
+                  share of MD/ICI partners invited to a
                   summit recently (memory engagement_memory_months), DCB packages
                   active / engagement_dcb_saturation (capped at 1), Hub mandate,
                   special representative's leverage, mean of MD and ICI revival
-    threat_a    = mean of three parts in [0, 1] for every ally a (southern and off-grid):
+    threat_a    = weighted mean (threat_*_weight, normalised) of three parts in [0, 1]
+                  for every ally a (southern and off-grid):
                   Russian share of influence in the region; migration toward a (Italy,
                   Spain, Greece; the mean of the three for the others) /
                   (migration_threat_scale * start level), capped at 1; incidents in the
@@ -26,8 +28,10 @@ Equations, per month:
     milex_a    += (spending_target_pct - milex_a) / months to spending_target_year
                   * (1 + spending_threat_weight * threat_a)       (while below target)
 
-Departures: the equal weights of the attention and threat parts are a transparent
-default, not an estimate.
+Departures: the equal default weights of the attention and threat parts are a
+transparent default, not an estimate; the registry lets a user change them (the Hub and
+the special representative are two of the five attention parts, so an empowered Hub
+moves cohesion more than any other single lever at equal weights).
 """
 
 from __future__ import annotations
@@ -46,6 +50,14 @@ PARAMS = (
     "engagement_dcb_saturation",
     "migration_threat_scale",
     "engagement_memory_months",
+    "attention_summit_weight",
+    "attention_dcb_weight",
+    "attention_hub_weight",
+    "attention_sr_weight",
+    "attention_framework_weight",
+    "threat_influence_weight",
+    "threat_migration_weight",
+    "threat_sea_weight",
 )
 READS = ("invited_recent", "dcb_intensity", "russia_inf", "nato_inf", "migration", "incidents")
 WRITES = ("engagement", "threat", "satisfaction", "milex", "incident_memory", "invited_recent")
@@ -67,19 +79,33 @@ def setup(s, p) -> None:
     s.ally_feel = feel
     coast = s.coastal[s.allies]
     s.ally_coast = coast / np.maximum(coast.sum(axis=1, keepdims=True), 1.0)
+    aw = np.array(
+        [
+            p.attention_summit_weight,
+            p.attention_dcb_weight,
+            p.attention_hub_weight,
+            p.attention_sr_weight,
+            p.attention_framework_weight,
+        ]
+    )
+    s.attention_weights = aw / aw.sum() if aw.sum() > 0 else np.full(aw.size, 1.0 / aw.size)
+    tw = np.array([p.threat_influence_weight, p.threat_migration_weight, p.threat_sea_weight])
+    s.threat_weights = tw / tw.sum() if tw.sum() > 0 else np.full(tw.size, 1.0 / tw.size)
 
 
 def attention(s, p) -> float:
     pol = s.levers  # the standing levers, after dated changes
     partners = s.md | s.ici
-    parts = (
-        s.invited_recent[partners].mean(),
-        min(1.0, s.dcb_intensity.sum() / p.engagement_dcb_saturation),
-        pol.hub_mandate,
-        pol.special_representative,
-        0.5 * (pol.md_revival + pol.ici_revival),
+    parts = np.array(
+        (
+            s.invited_recent[partners].mean(),
+            min(1.0, s.dcb_intensity.sum() / p.engagement_dcb_saturation),
+            pol.hub_mandate,
+            pol.special_representative,
+            0.5 * (pol.md_revival + pol.ici_revival),
+        )
     )
-    return float(np.mean(parts))
+    return float(parts @ s.attention_weights)
 
 
 def russian_share(s) -> float:
@@ -97,7 +123,8 @@ def apply(s, p, rng) -> None:
     arrivals0 = s.route_to @ s.route_base
     mig = np.minimum(arrivals / (p.migration_threat_scale * arrivals0), 1.0)
     sea = s.ally_coast @ np.minimum(s.incident_memory, 1.0)
-    threat = (russian_share(s) + s.ally_feel @ mig + sea) / 3.0
+    tw = s.threat_weights
+    threat = tw[0] * russian_share(s) + tw[1] * (s.ally_feel @ mig) + tw[2] * sea
     s.threat[allies] = threat
     target = np.clip(
         p.satisfaction_base + p.attention_weight * s.engagement - p.threat_weight * threat, 0, 1
