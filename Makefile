@@ -39,8 +39,8 @@ format: $(STAMP)  ## apply ruff formatting and safe fixes
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: $(STAMP)  ## performance benchmarks (medians, ratios); writes benchmarks/results/
-	$(PY) -m benchmarks
+bench: $(STAMP)  ## performance benchmarks (medians, ratios) -> benchmarks/results/; ONLY=model|batch|sensitivity
+	$(PY) -m benchmarks $(ONLY)
 
 clean:  ## remove .venv, caches and results (keeps results/README.md)
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
