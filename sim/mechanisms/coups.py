@@ -7,10 +7,14 @@ European Union, and the United States, which has allowed Russia to consolidate i
 security ties with these junta-led regimes".
 
 Equations, per state i and month:
-    logit h_i = coup_logit_base + coup_insecurity * J_i + coup_fragility * (1 - capacity_i)
+    logit h_i = coup_logit_base + coup_insecurity * J_i
+                + coup_insecurity_rise * max(J_i - Jref_i, 0)
+                + coup_fragility * (1 - capacity_i)
                 + coup_trap * memory_i + coup_contagion * mean_k(neighbour k) memory_k
                 + regime term (military, monarchy, democracy)
                 - coup_capacity_shield * max(capacity_i - 1/2, 0)
+                - coup_foreign_guard * russian presence_i
+    Jref_i += (J_i - Jref_i) / coup_rise_months   (Jref = J in the first month)
     coup if u_i < h_i (endogenous coups on); memory decays as exp(-1/coup_memory_months)
 A new junta's hostility to the West:
     hostility_i = clip(hostility_mean + hostility_spread * (2u - 1)
@@ -27,6 +31,15 @@ aggrieved and who trust NATO little:
 Bloc: once bloc_min_members hostile juntas of one sub-region form a group of neighbours
 (connected through shared borders), that group founds a bloc (ties +bloc_ties_gain);
 later hostile juntas of that sub-region next to a member join.
+
+The rise of insecurity (J above its smoothed past, Jref) is what the juntas invoked: the
+Sahel's coups came as violence surged, "justified by insecurity" (ACSS on Mali 2020),
+while states with high but steady violence (Syria, Iraq, Yemen) had none; a level term
+alone cannot tell the two apart. Foreign security forces that guard a regime make it
+harder to topple (the source: the juntas' "reliance on Russia-backed militias for
+survival"; CAR's and Syria's regimes too): no junta in Mali, Burkina Faso or Niger
+fell after Russian forces arrived. Western forces get no such term: coups took place
+in Mali, Burkina Faso and Niger with French forces in the country.
 
 Departures: a coup needs no trigger event; coups are not possible in NATO states.
 The swap of partners is two separate processes (Western exit here, Russian arrival in
@@ -57,6 +70,9 @@ PARAMS = (
     "coup_monarchy",
     "coup_democracy",
     "coup_capacity_shield",
+    "coup_insecurity_rise",
+    "coup_rise_months",
+    "coup_foreign_guard",
     "coup_ties_gain",
     "hostility_mean",
     "hostility_spread",
@@ -70,6 +86,8 @@ PARAMS = (
 )
 READS = (
     "jihad",
+    "jihad_ref",
+    "rpres",
     "capacity",
     "coup_memory",
     "regime",
@@ -81,6 +99,8 @@ READS = (
 )
 WRITES = (
     "regime",
+    "jihad_ref",
+    "junta_since",
     "coup_memory",
     "hostility",
     "ties",
@@ -103,6 +123,18 @@ def setup(s, p) -> None:
     # hostility is an index in [0, 1]; a junta hostile at the start gets
     # hostility_mean + hostility_spread (sim.state), which may exceed 1
     np.clip(s.hostility, 0.0, 1.0, out=s.hostility)
+    # insecurity's smoothed past: set from the first month's activity (jihadist
+    # activity is initialised after setup, sim.model._initialise)
+    s.jihad_ref = None
+    s.rise_rate = 1.0 / p.coup_rise_months
+    # month the ruling junta took power (juntas ruling at the start: long before)
+    s.junta_since = np.full(s.n, -(10**6), dtype=np.int64)
+
+
+def insecurity_rise(s) -> np.ndarray:
+    """How far jihadist activity stands above its smoothed past (0 where it fell)."""
+    ref = s.jihad if getattr(s, "jihad_ref", None) is None else s.jihad_ref
+    return np.maximum(s.jihad - ref, 0.0)
 
 
 def hazard(s, p) -> np.ndarray:
@@ -110,11 +142,13 @@ def hazard(s, p) -> np.ndarray:
     logit = (
         p.coup_logit_base
         + p.coup_insecurity * s.jihad
+        + p.coup_insecurity_rise * insecurity_rise(s)
         + p.coup_fragility * (1.0 - s.capacity)
         + p.coup_trap * s.coup_memory
         + p.coup_contagion * (s.adjacency @ s.coup_memory)
         + s.coup_regime_term[s.regime]
         - p.coup_capacity_shield * np.maximum(s.capacity - 0.5, 0.0)
+        - p.coup_foreign_guard * s.rpres
     )
     return s.region_member / (1.0 + np.exp(-logit))
 
@@ -123,6 +157,7 @@ def install_junta(s, p, i: int, u: float, cause: str) -> None:
     """A military government takes over state i and sets its stance toward the West."""
     s.regime[i] = s.military
     s.coup_memory[i] = 1.0
+    s.junta_since[i] = s.month
     h = p.hostility_mean + p.hostility_spread * (2.0 * u - 1.0)
     h += p.hostility_grievance * (s.grievance[i] - 0.5)
     s.hostility[i] = min(max(h, 0.0), 1.0)
@@ -167,11 +202,16 @@ def apply(s, p, rng) -> None:
     u_hostility = rng.random(s.n)
     u_expel = rng.random(s.n)
     s.coup_memory *= s.coup_decay
+    if s.jihad_ref is None:
+        s.jihad_ref = s.jihad.copy()
+    else:
+        s.jihad_ref += s.rise_rate * (s.jihad - s.jihad_ref)
     if s.endogenous_coups:
         h = hazard(s, p)
         for i in np.flatnonzero(u_coup < h):
             cause = (
-                f"coup risk {h[i]:.1%}/month from jihadist activity {s.jihad[i]:.2f}, "
+                f"coup risk {h[i]:.1%}/month from jihadist activity {s.jihad[i]:.2f} "
+                f"(rise {insecurity_rise(s)[i]:+.2f}), "
                 f"state capacity {s.capacity[i]:.2f}, recent coups nearby "
                 f"{(s.adjacency[i] @ s.coup_memory):.2f}"
             )

@@ -37,6 +37,7 @@ NAME = "events"
 PARAMS = ("deploy_level",)
 READS = ("regime", "ties", "rpres", "wpres_target", "friction", "bases")
 WRITES = (
+    "junta_since",
     "levers",
     "nato_naval",
     "regime",

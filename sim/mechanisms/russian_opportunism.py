@@ -16,9 +16,13 @@ Equations: the decision rule, per month (budget B = budget_units * scenario budg
     ties_i  += ties_gain * alloc_i * (1 - ties_i) + presence_ties_pull * rpres_i * (1 - ties_i)
     ties_i  -= ties_decay * (ties_i - initial ties_i)  where Russia spends nothing
     trust_i -= info_ops_trust_loss * alloc_i * trust_i
-Security deployment (Africa Corps), for a military regime with ties >= deploy_min_ties
-and no deployment yet: arrives with probability deploy_hazard * hostility_i * ties_i;
-presence becomes deploy_level.
+Security deployment (Africa Corps), for a military regime with ties >= deploy_min_ties,
+in power for at least deploy_min_tenure months, and no deployment yet: arrives with
+probability deploy_hazard * hostility_i * ties_i; presence becomes deploy_level.
+The tenure condition is the observed order: a junta first settles its hold on power and
+breaks with its Western partners, then invites Russia (Mali's second junta after 7
+months, Burkina Faso's second after 16, Niger's after 9; Burkina Faso's first junta,
+8 months in power, never did; SF-01, SF-05).
 Basing, for each site under negotiation: agreed with probability
 basing_hazard * ties_host * (1 - NATO influence_host) * deterrence_z, where
 deterrence_z = (1 + naval_deterrence) / (1 + naval_deterrence * NATO naval presence_z)
@@ -44,6 +48,7 @@ PARAMS = (
     "info_ops_trust_loss",
     "deploy_hazard",
     "deploy_min_ties",
+    "deploy_min_tenure",
     "deploy_level",
     "basing_hazard",
     "presence_ties_pull",
@@ -57,6 +62,7 @@ READS = (
     "trust",
     "ties",
     "hostility",
+    "junta_since",
     "nato_inf",
     "bases",
     "nato_naval",
@@ -94,6 +100,7 @@ def apply(s, p, rng) -> None:
             s.region_member
             & (s.regime == s.military)
             & (s.ties >= p.deploy_min_ties)
+            & (s.month - s.junta_since >= p.deploy_min_tenure)
             & (s.rpres < p.deploy_level)
         )
         arrive = candidates & (u_deploy < p.deploy_hazard * s.hostility * s.ties)
