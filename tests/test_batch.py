@@ -404,3 +404,15 @@ def test_bad_explicit_batch_input_is_refused_before_anything_is_written(case, fi
     with pytest.raises(BatchError, match=words):
         run_batch(files, replicates=1, out=out, executor="serial", **kwargs)
     assert not out.exists()
+
+
+def test_batch_command_can_store_the_monthly_table_only(tmp_path, baseline, capsys):
+    path = write_scenario(tmp_path / "short.yaml", shortened(baseline, 12))
+    out = tmp_path / "b"
+    args = ["batch", str(path), "--replicates", "2", "--out", str(out), "--executor", "serial"]
+    assert main([*args, "--tables", "monthly,bogus"]) == 2
+    assert "allowed: monthly, countries, events" in capsys.readouterr().err
+    assert not out.exists()
+    assert main([*args, "--tables", "monthly", "--progress", "never"]) == 0
+    b = load(out)
+    assert len(b.monthly) == 2 * 12 and b.countries.empty

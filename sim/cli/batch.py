@@ -17,6 +17,7 @@ from ..batch.design import DesignError
 from ..batch.executors import ExecutorError, check_executor
 from ..batch.plan import default_out, make_plan
 from ..batch.runner import run_plan
+from ..batch.storage import TABLES
 from . import InputError
 
 COMMAND = "batch"
@@ -91,7 +92,23 @@ def add_arguments(p) -> None:
     p.add_argument(
         "--chunk-size", type=int, default=None, help="runs per task (default: chosen for you)"
     )
+    p.add_argument(
+        "--tables",
+        default=",".join(TABLES),
+        help="tables to store, comma-separated (default: all of "
+        f"{', '.join(TABLES)}; monthly only saves time and disk for large designs)",
+    )
     add_executor_arguments(p)
+
+
+def _tables(text: str) -> tuple[str, ...]:
+    names = tuple(t.strip() for t in text.split(",") if t.strip())
+    bad = [t for t in names if t not in TABLES]
+    if bad or not names:
+        raise InputError(
+            f"--tables: {', '.join(bad) or 'none given'}; allowed: {', '.join(TABLES)}"
+        )
+    return names
 
 
 def run(args) -> int:
@@ -106,6 +123,7 @@ def run(args) -> int:
             samples=args.samples,
             seed=args.seed,
             chunk_size=args.chunk_size,
+            tables=_tables(args.tables),
         )
         out = default_out(plan) if args.out is None else args.out
         print(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..batch.executors import check_executor
 from ..provenance import write_json_atomic
 from ..replay import FACTS, ReplayReport, run_replay
 from . import InputError
@@ -115,6 +116,7 @@ def run(args) -> int:
     if args.replicates < 1:
         raise InputError(f"--replicates must be at least 1, got {args.replicates}")
     with batch_errors():
+        check_executor(args.executor, args.workers, args.scheduler)
         report = run_replay(
             args.replicates,
             seed=args.seed,

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ..batch import resume_batch
+from ..batch.executors import check_executor
 from .batch import add_executor_arguments, batch_errors, progress_flag, report
 
 COMMAND = "resume"
@@ -23,11 +24,8 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from . import InputError
-
-    if args.workers is not None and args.workers < 1:
-        raise InputError(f"--workers must be at least 1, got {args.workers}")
     with batch_errors():
+        check_executor(args.executor, args.workers, args.scheduler)
         try:
             summary = resume_batch(
                 Path(args.dir),
