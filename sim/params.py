@@ -704,6 +704,17 @@ _ENTRIES: tuple[Parameter, ...] = (
     ),
     _p(
         "grievance_jihadism",
+        "jihad_momentum",
+        0.0,
+        0.0,
+        0.5,
+        "share",
+        "Share of the observed growth of jihadist activity over the year before the start that "
+        "carries on as each state's drift (groups already expanding keep expanding).",
+        _A,
+    ),
+    _p(
+        "grievance_jihadism",
         "stability_jihad_weight",
         0.5,
         0.2,

@@ -2,7 +2,7 @@
 
 `scenarios/historical_2019_replay.yaml` starts in 2019-01 and is fed only exogenous
 shocks; this module scores what the mechanisms make of them against the stylized facts
-of the calibration set (/work/shared/data/history/calibration_facts.md, ids SF-01 to
+of the calibration set (docs/history/calibration_facts.md, ids SF-01 to
 SF-12; the set has no SF-04, SF-06, SF-07, SF-08 or SF-11). Each fact is one function
 that evaluates the fact's test on one run's tables and returns pass/fail, the result of
 each part of the test and the measured values; a fact "holds" for a batch in the share
@@ -90,6 +90,7 @@ class RunView:
     sahel: pd.Series  # jihadist_deaths_sahel by date (deaths per year, GTI scale)
     events: pd.DataFrame
     dcb_starts: list[str] = field(default_factory=list)
+    attention: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))  # nato_attention
 
     @classmethod
     def from_tables(
@@ -116,6 +117,7 @@ class RunView:
             jihad=grid("jihadist"),
             regime=grid("regime"),
             sahel=monthly.set_index("date").jihadist_deaths_sahel.sort_index(),
+            attention=monthly.set_index("date").nato_attention.sort_index(),
             events=events,
             dcb_starts=dcb,
         )
@@ -389,6 +391,11 @@ def sf10(run: RunView) -> FactResult:
     return _result("SF-10", checks, measured)
 
 
+# the month before the expert group (2023-10) and the month after the action plan and
+# the special representative (2024-07): docs/history/calibration_facts.md, SF-12
+SF12_STEP = ("2023-09", "2024-08")
+
+
 def sf12(run: RunView) -> FactResult:
     """SF-12: NATO keeps MD/ICI partners out of formal summit sessions and its 2024
     southern initiatives reverse no realignment."""
@@ -402,6 +409,10 @@ def sf12(run: RunView) -> FactResult:
             (summits.date == d).any() and n == 0 for d, n in invited.items()
         ),
     }
+    before, after = run.attention.get(SF12_STEP[0]), run.attention.get(SF12_STEP[1])
+    checks["NATO's southern engagement steps up 2023-10..2024-07"] = bool(
+        before is not None and after is not None and after > before
+    )
     k0, k1 = run.row("2024-01"), run.row("2025-12")
     idx = [run.col(c) for c in AES]
     r, w = run.russia[k0 : k1 + 1, idx], run.west[k0 : k1 + 1, idx]
@@ -472,10 +483,6 @@ FACTS: dict[str, Fact] = {
             "SF-12",
             "NATO's 2024 southern step stays marginal and reverses no realignment",
             sf12,
-            not_modelled=(
-                "the 2023-10..2024-07 step in NATO's southern institutions: the special "
-                "representative's leverage is one number per scenario",
-            ),
             input_driven=True,
         ),
     )

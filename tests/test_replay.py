@@ -260,6 +260,42 @@ def test_jihadist_activity_starts_from_the_observed_deaths(replay):
     assert s.jihad[s.index("CAF")] == s.jihad[s.index("SDN")] == 0.0
 
 
+def test_the_surge_before_the_start_counts_from_the_first_month(replay):
+    """Burkina Faso's violence rose seven-fold 2018 -> 2019 (GTI 2020): the coup
+    mechanism's smoothed past of insecurity starts at the 2018 level, so the surge is
+    there in month one; a state without a 2018 observation starts with no surge, and a
+    run from 2025 (whose year before is its own observed start) has none anywhere."""
+    from sim.mechanisms import coups
+    from sim.model import SouthernFlankModel
+    from sim.roster import load_roster
+
+    m = SouthernFlankModel(replay, seed=1)
+    m.step()
+    s = m.state
+    rise = coups.insecurity_rise(s)
+    t = load_roster().table
+    assert t.loc["BFA", "jihadist_deaths_2018"] < t.loc["BFA", "jihadist_deaths_2019"] / 5
+    assert rise[s.index("BFA")] > 0.15
+    assert rise[s.index("BFA")] > rise[s.index("MLI")] > 0
+    assert rise[s.index("SYR")] < 1e-3  # no 2018 value: its smoothed past is its start
+    from sim import library
+
+    base = SouthernFlankModel(library.load("hague_2025_baseline"), seed=1)
+    base.step()
+    assert coups.insecurity_rise(base.state).max() < 1e-2
+
+
+def test_momentum_carries_the_observed_trend_only_where_it_was_observed(replay):
+    """jihad_momentum (0 by default) adds the 2018 -> 2019 growth to a state's drift:
+    Burkina Faso's rises, Syria's (no 2018 value) does not change."""
+    from sim.model import SouthernFlankModel
+
+    off = SouthernFlankModel(replay, seed=1).state
+    on = SouthernFlankModel(replay.with_parameters({"jihad_momentum": 0.2}), seed=1).state
+    assert on.jihad_drift[on.index("BFA")] > off.jihad_drift[off.index("BFA")] + 0.02
+    assert on.jihad_drift[on.index("SYR")] == pytest.approx(off.jihad_drift[off.index("SYR")])
+
+
 def test_sahel_deaths_metric_is_activity_times_population_times_the_scale(replay):
     from sim.params import REGISTRY
 
@@ -387,6 +423,7 @@ def test_a_surge_of_insecurity_raises_coup_risk_and_russian_guards_lower_it(repl
     s, p = m.state, m.p
     m.step()
     i = s.codes.index("MLI")
+    s.jihad_ref[i] = s.jihad[i]  # calm: no surge (Mali's 2018 -> 2019 rise set aside)
     calm = coups.hazard(s, p)[i]
     s.jihad[i] += 0.2  # activity jumps above its smoothed past
     surge = coups.hazard(s, p)[i]
@@ -417,3 +454,16 @@ def test_a_new_junta_invites_no_russian_forces_before_its_tenure(replay):
         russian_opportunism.apply(s, p, rng)
         s.month += 1
     assert s.rpres[i] > 0.0
+
+
+def test_sf12_reads_a_step_in_natos_southern_engagement_from_the_attention_series():
+    """The 2024 step (special representative, action plan) must show as a rise in NATO's
+    attention between 2023-09 and 2024-08; a flat series fails that part."""
+    from sim.replay import sf12
+
+    flat = synthetic(**HISTORY)
+    flat.attention = pd.Series(0.2, index=MONTHS)
+    step = synthetic(**HISTORY)
+    step.attention = pd.Series([0.2 if d < "2024-07" else 0.24 for d in MONTHS], index=MONTHS)
+    part = "NATO's southern engagement steps up 2023-10..2024-07"
+    assert sf12(step).checks[part] and not sf12(flat).checks[part]

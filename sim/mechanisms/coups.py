@@ -14,7 +14,8 @@ Equations, per state i and month:
                 + regime term (military, monarchy, democracy)
                 - coup_capacity_shield * max(capacity_i - 1/2, 0)
                 - coup_foreign_guard * russian presence_i
-    Jref_i += (J_i - Jref_i) / coup_rise_months   (Jref = J in the first month)
+    Jref_i += (J_i - Jref_i) / coup_rise_months   (Jref starts at the observed activity
+              of the year before the start where the roster has it, else at J)
     coup if u_i < h_i (endogenous coups on); memory decays as exp(-1/coup_memory_months)
 A new junta's hostility to the West:
     hostility_i = clip(hostility_mean + hostility_spread * (2u - 1)
@@ -86,6 +87,7 @@ PARAMS = (
 )
 READS = (
     "jihad",
+    "jihad_prior",
     "jihad_ref",
     "rpres",
     "capacity",
@@ -123,8 +125,9 @@ def setup(s, p) -> None:
     # hostility is an index in [0, 1]; a junta hostile at the start gets
     # hostility_mean + hostility_spread (sim.state), which may exceed 1
     np.clip(s.hostility, 0.0, 1.0, out=s.hostility)
-    # insecurity's smoothed past: set from the first month's activity (jihadist
-    # activity is initialised after setup, sim.model._initialise)
+    # insecurity's smoothed past: the observed violence of the year before the start
+    # where the roster has it (s.jihad_prior, grievance_jihadism.setup), else the first
+    # month's activity (jihadist activity is initialised after setup, sim.model._initialise)
     s.jihad_ref = None
     s.rise_rate = 1.0 / p.coup_rise_months
     # month the ruling junta took power (juntas ruling at the start: long before)
@@ -203,7 +206,7 @@ def apply(s, p, rng) -> None:
     u_expel = rng.random(s.n)
     s.coup_memory *= s.coup_decay
     if s.jihad_ref is None:
-        s.jihad_ref = s.jihad.copy()
+        s.jihad_ref = np.where(np.isnan(s.jihad_prior), s.jihad, s.jihad_prior)
     else:
         s.jihad_ref += s.rise_rate * (s.jihad - s.jihad_ref)
     if s.endogenous_coups:

@@ -22,6 +22,10 @@ are country-year fatality series):
                 + jihad_spill * (1 - capacity_i) * sum_k A_ik J_k max(J_k - J_i, 0)
                                                                     (A: row-normalised neighbours)
     drift_i   = -jihad_anchor * net_i at the start of the run (set once, sim.model._initialise)
+                + jihad_momentum * ln(J_i / Jprior_i) / 12
+                (Jprior_i: the observed activity of the year before the start, roster column
+                 jihadist_deaths_<year>; the term is 0 where the roster has none; off by
+                 default, docs/calibration.md, fourth round)
     stability_i = capacity_i * (1 - stability_jihad_weight * J_i)
                   * (1 - stability_conflict_weight * conflict_i)
                   * (1 - stability_coup_weight * coup memory_i)
@@ -47,6 +51,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..calendar import year_of
+from ..roster import load_roster
+
 NAME = "grievance_jihadism"
 PARAMS = (
     "grievance_rate",
@@ -63,6 +70,7 @@ PARAMS = (
     "jihad_spill",
     "jihad_anchor",
     "coup_cover_loss",
+    "jihad_momentum",
     "stability_jihad_weight",
     "stability_conflict_weight",
     "stability_coup_weight",
@@ -77,7 +85,30 @@ READS = (
     "adjacency",
     "jihad_drift",
 )
-WRITES = ("grievance", "jihad", "stability")
+WRITES = ("grievance", "jihad", "jihad_prior", "stability")
+
+
+def setup(s, p) -> None:
+    """The observed activity of the year before the start (for the drift and Jref)."""
+    s.jihad_prior = prior_activity(s, p)
+
+
+def prior_activity(s, p) -> np.ndarray:
+    """Jihadist activity in the year before the start, NaN where the roster has none.
+
+    Read from the roster column of that year (jihadist_deaths_<year>, Global Terrorism
+    Index deaths, mapped as the initial activity: deaths / population /
+    jihad_deaths_full); a replay from 2019 thus knows that Burkina Faso's violence rose
+    seven-fold from 2018 to 2019 while Mali's rose by a third.
+    """
+    table = load_roster().table
+    column = f"jihadist_deaths_{year_of(s.start) - 1}"
+    if column not in table.columns:
+        return np.full(s.n, np.nan)
+    deaths = table[column].reindex(list(s.codes)).to_numpy(dtype=float)
+    pop = table.population_m.reindex(list(s.codes)).to_numpy(dtype=float)
+    per_m = np.divide(deaths, pop, out=np.full(s.n, np.nan), where=pop > 0)
+    return np.clip(per_m / p.jihad_deaths_full, 0.0, 1.0)
 
 
 def grievance_target(s, p) -> np.ndarray:
@@ -116,9 +147,21 @@ def net_rate(s, p, press: np.ndarray) -> np.ndarray:
     return p.jihad_growth * press * (1.0 - s.jihad) - p.jihad_suppression * cover
 
 
+def observed_trend(s) -> np.ndarray:
+    """Monthly log growth of activity over the year before the start (0 where unknown)."""
+    prior = getattr(s, "jihad_prior", None)
+    if prior is None:
+        return np.zeros(s.n)
+    ok = ~np.isnan(prior) & (prior > 0) & (s.jihad > 0)
+    ratio = np.divide(s.jihad, prior, out=np.ones(s.n), where=ok)
+    return np.where(ok, np.log(ratio) / 12.0, 0.0)
+
+
 def initial_drift(s, p) -> np.ndarray:
-    """drift_i: minus jihad_anchor times the start's net rate (call once, at the start)."""
-    return -p.jihad_anchor * net_rate(s, p, pressure(s, p)) * s.region_member
+    """drift_i: minus jihad_anchor times the start's net rate, plus jihad_momentum times
+    the observed trend of the year before (call once, at the start)."""
+    anchor = -p.jihad_anchor * net_rate(s, p, pressure(s, p))
+    return (anchor + p.jihad_momentum * observed_trend(s)) * s.region_member
 
 
 def apply(s, p, rng) -> None:
