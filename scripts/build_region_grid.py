@@ -108,19 +108,7 @@ BASIN_SEEDS = {
     "Caspian": (50.5, 41.5),
     "Indian Ocean": (60.5, 10.5),
 }
-SEA_ZONES = (
-    "Atlantic",
-    "Western Med",
-    "Central Med",
-    "Eastern Med",
-    "Aegean",
-    "Black Sea",
-    "Red Sea",
-    "Gulf",
-    "Arabian Sea",
-    "Caspian",
-    "Other",
-)
+from sim.geography import SEA_ZONES  # noqa: E402  (the names the loader expects)
 
 NE = "Natural Earth populated places (public domain), geopandas 0.14.4 naturalearth_cities"
 WP = "Wikipedia article coordinates"

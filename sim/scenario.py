@@ -29,19 +29,13 @@ from pydantic import (
 
 from . import params as _params
 from .calendar import format_month, parse_month
+from .geography import SEA_ZONES as GRID_ZONES
 from .roster import GUEST_GROUPS, OTHER_GUESTS, load_roster, load_table
 
 SCHEMA_VERSION = 1
-SEA_ZONES = (
-    "Atlantic",
-    "Western Med",
-    "Central Med",
-    "Eastern Med",
-    "Aegean",
-    "Black Sea",
-    "Red Sea",
-    "Gulf",
-)
+# the sea zones where the model's navies operate: every zone of the grid but the
+# Arabian Sea, the Caspian and inland water
+SEA_ZONES = tuple(z for z in GRID_ZONES if z not in ("Arabian Sea", "Caspian", "Other"))
 EVENT_KINDS = (
     "coup",
     "regime_change",
