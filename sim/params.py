@@ -827,12 +827,13 @@ _ENTRIES: tuple[Parameter, ...] = (
     _p(
         "coups",
         "coup_democracy",
-        -1.5,
+        -3.0,
         -4.0,
         0.0,
         "logit",
         "Coup log-odds change for democracies.",
-        _A,
+        "assumption, set so that the 2025-2035 baseline shows no coups in the region's "
+        "established democracies (Israel, Cyprus, Senegal), as 2019-2025 had none (SF-09)",
     ),
     _p(
         "coups",
