@@ -16,27 +16,20 @@ from pathlib import Path
 LIBRARIES = ("southflank", "mesa", "numpy", "pandas", "pyarrow", "pydantic")
 
 
+def _git(*args: str) -> str:
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        ["git", *args], cwd=root, capture_output=True, text=True, timeout=5, check=True
+    )
+    return done.stdout.strip()
+
+
 @cache
 def git_commit() -> str:
     """The source tree's commit (with '-dirty' if it has uncommitted changes), or 'unknown'."""
-    root = Path(__file__).resolve().parent.parent
     try:
-        rev = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        ).stdout.strip()
+        rev = _git("rev-parse", "HEAD")
+        dirty = _git("status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     return rev + ("-dirty" if dirty else "")

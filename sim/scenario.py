@@ -30,7 +30,7 @@ from pydantic import (
 from . import params as _params
 from .calendar import format_month, parse_month
 from .geography import SEA_ZONES as GRID_ZONES
-from .roster import GUEST_GROUPS, OTHER_GUESTS, load_roster, load_table
+from .roster import GUEST_GROUPS, OTHER_GUESTS, REGIMES, load_roster, load_table
 
 SCHEMA_VERSION = 1
 # the sea zones where the model's navies operate: every zone of the grid but the
@@ -58,6 +58,20 @@ def base_sites() -> tuple[str, ...]:
 
 
 BASE_STATUSES = ("none", "negotiating", "open", "closed")
+BaseStatus = Literal[BASE_STATUSES]  # type: ignore[valid-type]
+Regime = Literal[REGIMES]  # type: ignore[valid-type]
+
+
+def _check_site(site: str) -> str:
+    """A base site of sim/data/bases.csv, or an error naming the allowed ones."""
+    if site not in base_sites():
+        raise ValueError(
+            f"unknown base site {site!r}{_params.suggest(site, base_sites())}; "
+            f"allowed: {', '.join(base_sites())}"
+        )
+    return site
+
+
 LEVERS = ("hub_mandate", "special_representative", "md_revival", "ici_revival")
 NAVAL_PRESENCE_RANGE = (0.0, 2.0)  # 1 = Operation Sea Guardian's 2025 level in a zone
 
@@ -214,17 +228,13 @@ class Russia(BaseModel):
     model_config = _STRICT
     budget: float = Field(1.0, ge=0.0, le=3.0, description="scale of the 2025 influence budget")
     security_deployments: bool = Field(True, description="may deploy Africa Corps when invited")
-    bases: dict[str, Literal["none", "negotiating", "open", "closed"]] = Field(default_factory=dict)
+    bases: dict[str, BaseStatus] = Field(default_factory=dict)
 
     @field_validator("bases")
     @classmethod
     def _sites(cls, v):
         for site in v:
-            if site not in base_sites():
-                raise ValueError(
-                    f"unknown base site {site!r}{_params.suggest(site, base_sites())}; "
-                    f"allowed: {', '.join(base_sites())}"
-                )
+            _check_site(site)
         return v
 
 
@@ -238,9 +248,9 @@ class Event(BaseModel):
     other: str | None = Field(None, description="the other party (rupture, normalisation)")
     side: Literal["western", "russian"] | None = None
     site: str | None = None
-    status: Literal["none", "negotiating", "open", "closed"] | None = None
+    status: BaseStatus | None = None
     level: float | None = Field(None, ge=0.0, le=1.0)
-    regime: Literal["democracy", "hybrid", "monarchy", "autocracy", "military"] | None = None
+    regime: Regime | None = None
     note: str = ""
     source: str = ""
 
@@ -252,12 +262,7 @@ class Event(BaseModel):
     @field_validator("site")
     @classmethod
     def _site(cls, v):
-        if v is not None and v not in base_sites():
-            raise ValueError(
-                f"unknown base site {v!r}{_params.suggest(v, base_sites())}; "
-                f"allowed: {', '.join(base_sites())}"
-            )
-        return v
+        return None if v is None else _check_site(v)
 
     @model_validator(mode="after")
     def _needs(self):
