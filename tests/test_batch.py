@@ -214,6 +214,11 @@ BAD_INPUTS = {
     "design without parameters": ["{f}", "--design", "grid"],
     "negative seed": ["{f}", "--seed", "-1"],
     "same scenario twice": ["{f}", "{f}"],
+    "vary unknown parameter": ["{f}", "--vary", "jihad_grwth"],
+    "vary outside the registry": ["{f}", "--vary", "jihad_growth=0.5:0.9"],
+    "vary without a colon": ["{f}", "--vary", "jihad_growth=0.1"],
+    "vary not a number": ["{f}", "--vary", "jihad_growth=low:0.2"],
+    "vary the same name twice": ["{f}", "--vary", "jihad_growth", "--vary", "jihad_growth"],
 }
 
 
@@ -231,6 +236,23 @@ def test_unknown_choice_exits_2(option, files, tmp_path):
     with pytest.raises(SystemExit) as exc:
         main(["batch", str(files[0]), *option, "--out", str(tmp_path / "o")])
     assert exc.value.code == 2 and not (tmp_path / "o").exists()
+
+
+def test_vary_explores_a_parameter_without_a_yaml_file(files, tmp_path):
+    out = tmp_path / "vary"
+    args = ["batch", str(files[0]), "--vary", "jihad_growth=0.1:0.3", "--vary", "jihad_anchor"]
+    args += ["--samples", "3", "--replicates", "2", "--executor", "serial", "--seed", "5"]
+    assert main([*args, "--out", str(out), "--progress", "never"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    points = manifest["design"]["points"]
+    assert len(points) == 3 and all(set(pt) == {"jihad_growth", "jihad_anchor"} for pt in points)
+    growth = [pt["jihad_growth"] for pt in points]
+    assert all(0.1 <= g <= 0.3 for g in growth) and len(set(growth)) == 3
+    b = load(out)
+    assert len(b.runs) == 6 and (b.runs.status == "ok").all()
+    # the varied value reaches the model: the points' runs differ under common seeds
+    last = b.monthly[b.monthly.step == 24].groupby("point").jihadist_activity_region.mean()
+    assert last.nunique() == 3
 
 
 def test_out_folder_with_other_content_is_refused(files, serial_batch, tmp_path):

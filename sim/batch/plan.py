@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -112,9 +112,14 @@ def resolve_experiment(
     design: str | None = None,
     samples: int | None = None,
     replicates: int | None = None,
+    vary: Mapping[str, tuple[float | None, float | None]] | None = None,
 ) -> tuple[Experiment | None, int]:
     """The batch's one experiment: the scenarios' ``experiment:`` block (they must
-    agree, so differences stay paired point by point) with command-line values on top."""
+    agree, so differences stay paired point by point) with command-line values on top.
+
+    ``vary`` (name -> (low, high), None for the registry's bound) replaces the block's
+    parameters, or makes an experiment where the scenarios have none: an analyst can
+    explore a parameter without writing a YAML file."""
     declared: dict[str, str] = {}
     for sc in scenarios:
         if sc.experiment is not None:
@@ -128,14 +133,16 @@ def resolve_experiment(
     base = next((sc.experiment for sc in scenarios if sc.experiment is not None), None)
     if replicates is not None and (isinstance(replicates, bool) or replicates < 1):
         raise BatchError(f"--replicates must be at least 1, got {replicates}")
-    if base is None and (design is not None or samples is not None):
+    if base is None and not vary and (design is not None or samples is not None):
         raise BatchError(
             f"--design {design or ''}/--samples: no parameters to vary; add an experiment: "
             "block with parameters: [...] to the scenario (see docs/batch.md)"
         )
-    if base is None:
+    if base is None and not vary:
         return None, replicates or DEFAULT_REPLICATES
-    data = base.model_dump()
+    data = base.model_dump() if base is not None else {}
+    if vary:
+        data["parameters"] = {k: {"low": lo, "high": hi} for k, (lo, hi) in vary.items()}
     if design is not None:
         data["design"] = design
     if samples is not None:
@@ -149,7 +156,8 @@ def resolve_experiment(
             f"{'.'.join(str(x) for x in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
             for e in exc.errors()
         ]
-        raise BatchError("experiment: " + "; ".join(msgs)) from None
+        where = "--vary" if vary else "experiment"
+        raise BatchError(f"{where}: " + "; ".join(msgs)) from None
     return exp, exp.replicates
 
 
@@ -292,6 +300,7 @@ def make_plan(
     scenario_points: dict[str, Sequence[int]] | None = None,
     tables: Sequence[str] = TABLES,
     columns: Sequence[str] | None = None,
+    vary: Mapping[str, tuple[float | None, float | None]] | None = None,
 ) -> Plan:
     """Validate the inputs and lay out every run (nothing is written).
 
@@ -303,6 +312,8 @@ def make_plan(
             every scenario at every point).
         tables: the tables to store (default all three).
         columns: the monthly metrics to store (default all); date and step are kept.
+        vary: parameter name -> (low, high) to vary instead of the experiment block's
+            (None: the registry's bound); not with an explicit `Design`.
 
     See `sim.batch.run_batch` for the other arguments.
     """
@@ -321,6 +332,8 @@ def make_plan(
     if batch_seed < 0:
         raise BatchError(f"--seed must be 0 or more, got {batch_seed}")
     if isinstance(design, Design):
+        if vary:
+            raise BatchError("vary: an explicit design already fixes its points")
         if samples is not None:
             raise BatchError("--samples: an explicit design already fixes its points")
         if replicates is not None and (isinstance(replicates, bool) or replicates < 1):
@@ -331,7 +344,9 @@ def make_plan(
         except DesignError as exc:
             raise BatchError(str(exc)) from None
     else:
-        exp, reps = resolve_experiment([p.scenario for p in planned], design, samples, replicates)
+        exp, reps = resolve_experiment(
+            [p.scenario for p in planned], design, samples, replicates, vary
+        )
         try:
             des = build_design(exp, batch_seed)
         except ValueError as exc:

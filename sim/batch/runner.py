@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -172,6 +172,7 @@ def run_batch(
     tables: Sequence[str] = TABLES,
     columns: Sequence[str] | None = None,
     meta: dict | None = None,
+    vary: Mapping[str, tuple[float | None, float | None]] | None = None,
 ) -> BatchSummary:
     """Run scenarios x design points x replicates and write the batch to `out`.
 
@@ -199,6 +200,8 @@ def run_batch(
             country and event tables, most of the disk and of the per-run cost).
         columns: the monthly metrics to store (default all).
         meta: free JSON kept in the manifest (e.g. the settings of an analysis).
+        vary: parameter name -> (low, high) to vary with `design` instead of the
+            scenarios' experiment block (None: the registry's bound).
 
     Nothing is written when an input is bad (BatchError) or the executor cannot start.
     Common random numbers, resuming, crash safety and the manifest are the same for
@@ -214,6 +217,7 @@ def run_batch(
         scenario_points=scenario_points,
         tables=tables,
         columns=columns,
+        vary=vary,
     )
     return run_plan(
         plan,

@@ -85,6 +85,16 @@ def add_arguments(p) -> None:
         help="vary the parameters of the scenarios' experiment: block by this design",
     )
     p.add_argument("--samples", type=int, default=None, help="the design's N (docs/batch.md)")
+    p.add_argument(
+        "--vary",
+        action="append",
+        default=None,
+        metavar="NAME[=LOW:HIGH]",
+        help="vary a registry parameter (repeatable; without a range, its registry range; "
+        "either bound may be left out, e.g. jihad_growth=0.1: ); replaces the scenarios' "
+        "experiment parameters; design lhs unless --design says otherwise "
+        "(`southflank parameters` lists the names)",
+    )
     p.add_argument("--seed", type=int, default=None, help="batch seed (default 20250701)")
     p.add_argument(
         "--out", default=None, help="batch folder (default results/<date>-<time>-<hash>)"
@@ -111,6 +121,34 @@ def _tables(text: str) -> tuple[str, ...]:
     return names
 
 
+def parse_vary(items: list[str] | None) -> dict[str, tuple[float | None, float | None]]:
+    """--vary NAME[=LOW:HIGH] values as name -> (low, high); a bound left out is None
+    (the registry's). Names and ranges are checked against the registry by the plan."""
+    out: dict[str, tuple[float | None, float | None]] = {}
+    for item in items or []:
+        name, sep, rng = item.partition("=")
+        name = name.strip()
+        if not name:
+            raise InputError(f"--vary {item!r}: give NAME or NAME=LOW:HIGH")
+        if name in out:
+            raise InputError(f"--vary: {name} is given twice")
+        if not sep:
+            out[name] = (None, None)
+            continue
+        low, colon, high = rng.partition(":")
+        if not colon:
+            raise InputError(f"--vary {item!r}: the range must be LOW:HIGH (e.g. {name}=0.1:0.3)")
+        bounds = []
+        for text in (low, high):
+            text = text.strip()
+            try:
+                bounds.append(float(text) if text else None)
+            except ValueError:
+                raise InputError(f"--vary {item!r}: {text!r} is not a number") from None
+        out[name] = (bounds[0], bounds[1])
+    return out
+
+
 def run(args) -> int:
     if args.samples is not None and args.samples < 1:
         raise InputError(f"--samples must be at least 1, got {args.samples}")
@@ -124,6 +162,7 @@ def run(args) -> int:
             seed=args.seed,
             chunk_size=args.chunk_size,
             tables=_tables(args.tables),
+            vary=parse_vary(args.vary),
         )
         out = default_out(plan) if args.out is None else args.out
         print(
