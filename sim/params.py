@@ -715,6 +715,22 @@ _ENTRIES: tuple[Parameter, ...] = (
     ),
     _p(
         "grievance_jihadism",
+        "jihad_spill_foothold",
+        0.02,
+        0.0,
+        0.1,
+        "index (activity)",
+        "Activity a state needs for the full spill from its neighbours: spill into it is scaled by "
+        "min(J / jihad_spill_foothold, 1), so groups spread where they already operate and not "
+        "into states without any (0: spill regardless of the receiver's own activity). 0.02 is "
+        "~2 deaths per million per year at jihad_deaths_full 100.",
+        "GTI 2019-2024 (roster jihadist_deaths_2019 / _2024, sim/data/actors_sources.md, "
+        "section 12, Jihadist violence): Guinea, Senegal and Mauritania had ~0 deaths while "
+        "neighbouring Mali's and Burkina Faso's rose; docs/calibration.md, sixth round "
+        "(0.02-0.1 give the same replay)",
+    ),
+    _p(
+        "grievance_jihadism",
         "stability_jihad_weight",
         0.5,
         0.2,

@@ -303,6 +303,29 @@ def test_jihadist_violence_spills_into_neighbouring_states(sahel_state):
     assert _apply_gj(burning, p).jihad[far] == pytest.approx(_apply_gj(s, p).jihad[far])
 
 
+def test_spill_needs_a_foothold_in_the_receiving_state(sahel_state):
+    """Groups spread where they already operate: Guinea (no jihadist deaths in the GTI)
+    gets nothing from a burning Mali, unless the foothold condition is switched off; a
+    state with some activity of its own gets spill either way."""
+    s, p = sahel_state
+    src, dst = s.index("MLI"), s.index("GIN")
+    assert s.neighbours[dst, src] == 1 and p.jihad_spill_foothold > 0
+    burning = copy.deepcopy(s)
+    burning.jihad[src] = 1.0
+    burning.jihad[dst] = 0.0
+    calm = copy.deepcopy(burning)
+    calm.jihad[src] = s.jihad[src]
+    assert _apply_gj(burning, p).jihad[dst] == pytest.approx(_apply_gj(calm, p).jihad[dst])
+    anywhere = copy.copy(p)
+    anywhere.jihad_spill_foothold = 0.0
+    assert _apply_gj(burning, anywhere).jihad[dst] > _apply_gj(calm, anywhere).jihad[dst] + 0.001
+    rooted = copy.deepcopy(burning)
+    rooted.jihad[dst] = p.jihad_spill_foothold
+    rooted_calm = copy.deepcopy(calm)
+    rooted_calm.jihad[dst] = p.jihad_spill_foothold
+    assert _apply_gj(rooted, p).jihad[dst] > _apply_gj(rooted_calm, p).jihad[dst] + 0.001
+
+
 # -- 5. coups and realignment ------------------------------------------------------------
 
 

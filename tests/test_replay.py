@@ -61,7 +61,8 @@ PART_THRESHOLD = {
     ("scheduled", "SF-03", "2023 >= 2.5 x 2020"): 80,
     ("scheduled", "SF-03", "each of 2022-2024 >= 1.5 x 2020"): 80,
     ("scheduled", "SF-03", "no year after 2021 below 2021"): 80,
-    ("scheduled", "SF-03", "Sahel share of the region's violence rises 2022 -> 2023 -> 2024"): 80,
+    # 100% of 50 since the sixth round (spill needs a foothold; before: 88%)
+    ("scheduled", "SF-03", "Sahel share of the region's violence rises 2022 -> 2023 -> 2024"): 90,
     ("endogenous", "SF-09", "no coup in Mediterranean Dialogue states"): 70,
     ("endogenous", "SF-09", "no coup in the six states 2023-08..2025-12"): 60,
 }

@@ -19,8 +19,9 @@ are country-year fatality series):
                 + western_cover * western presence_i + russian_cover * rpres_i
     net_i     = jihad_growth * pressure * (1 - J_i) - jihad_suppression * cover_i
     J_i      += (net_i + drift_i) * J_i + jihad_seed * pressure
-                + jihad_spill * (1 - capacity_i) * sum_k A_ik J_k max(J_k - J_i, 0)
-                                                                    (A: row-normalised neighbours)
+                + jihad_spill * (1 - capacity_i) * foothold_i
+                  * sum_k A_ik J_k max(J_k - J_i, 0)              (A: row-normalised neighbours)
+    foothold_i = min(J_i / jihad_spill_foothold, 1)   (1 where jihad_spill_foothold = 0)
     drift_i   = -jihad_anchor * net_i at the start of the run (set once, sim.model._initialise)
                 + jihad_momentum * ln(J_i / Jprior_i) / 12
                 (Jprior_i: the observed activity of the year before the start, roster column
@@ -39,7 +40,10 @@ move it; with 0, structural pressure alone decides where activity goes. Groups s
 across borders into weak states (spill scaled by the receiving state's fragility), not
 into capable ones, and mostly from where they are strong (the gap is weighted by the
 source's own activity: JNIM pushed into coastal West Africa once it held much of
-Burkina Faso). Right after a coup the army turns to regime security (the source: the
+Burkina Faso), and only where they already operate (the foothold): Guinea, Senegal
+and Mauritania recorded almost no jihadist deaths in 2019-2024 (GTI) while Mali's
+violence rose next door, so spill needs groups on the receiving side to grow from.
+Right after a coup the army turns to regime security (the source: the
 juntas put "regime security first"), so part of the state's capacity stops covering
 the country and returns as the coup memory fades.
 
@@ -71,6 +75,7 @@ PARAMS = (
     "jihad_anchor",
     "coup_cover_loss",
     "jihad_momentum",
+    "jihad_spill_foothold",
     "stability_jihad_weight",
     "stability_conflict_weight",
     "stability_coup_weight",
@@ -164,13 +169,22 @@ def initial_drift(s, p) -> np.ndarray:
     return (anchor + p.jihad_momentum * observed_trend(s)) * s.region_member
 
 
+def foothold(s, p) -> np.ndarray:
+    """Share of its neighbours' spill a state receives, min(J_i / jihad_spill_foothold, 1):
+    groups spread through networks already present, so a state without jihadist activity
+    gets none (docs/calibration.md, sixth round)."""
+    if p.jihad_spill_foothold <= 0:
+        return np.ones(s.n)
+    return np.minimum(s.jihad / p.jihad_spill_foothold, 1.0)
+
+
 def apply(s, p, rng) -> None:
     s.grievance += p.grievance_rate * (grievance_target(s, p) - s.grievance)
     press = pressure(s, p)
     j = s.jihad
     rate = net_rate(s, p, press) + s.jihad_drift
     gap = (s.adjacency * (j * np.maximum(j[None, :] - j[:, None], 0.0))).sum(axis=1)
-    spill = p.jihad_spill * (1.0 - s.capacity) * gap
+    spill = p.jihad_spill * (1.0 - s.capacity) * gap * foothold(s, p)
     j += rate * j + p.jihad_seed * press + spill * s.region_member
     np.clip(j, 0.0, 1.0, out=j)
     s.stability = stability(s, p)
