@@ -17,7 +17,6 @@ from . import params as _params
 from .agents import Alliance, Russia, RussianBase, StateActor
 from .geography import load_region
 from .mechanisms import MECHANISMS
-from .mechanisms import coups as _coups
 from .mechanisms import grievance_jihadism as _gj
 from .mechanisms import influence as _influence
 from .mechanisms import leverage as _leverage
@@ -125,7 +124,7 @@ class SouthernFlankModel(mesa.Model):
         s.coups_this_month = 0
         for mechanism in MECHANISMS:
             mechanism.apply(s, self.p, self.streams[mechanism.NAME])
-        self.recorder.record(s, _coups.hazard(s, self.p))
+        self.recorder.record(s, s.coup_risk)
         s.month += 1
         self.running = s.month < self.spec.end
 

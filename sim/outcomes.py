@@ -172,7 +172,13 @@ COUNTRY_METRICS: tuple[Metric, ...] = (
     _m("russian_presence", "presence level 0-1", 0, 1, "Russian military presence"),
     _m("western_presence", "presence level 0-1", 0, 1, "Western military presence"),
     _m("hostility", "index 0-1", 0, 1, "Government hostility to Western partners"),
-    _m("coup_risk", "probability per month", 0, 1, "Monthly probability of a successful coup"),
+    _m(
+        "coup_risk",
+        "probability per month",
+        0,
+        1,
+        "Monthly probability of a successful coup: the risk the month's coup draw was made against",
+    ),
     _m(
         "migration_departures",
         "persons per month",

@@ -110,6 +110,7 @@ WRITES = (
     "wpres",
     "bloc",
     "coups_this_month",
+    "coup_risk",
 )
 
 
@@ -209,8 +210,9 @@ def apply(s, p, rng) -> None:
         s.jihad_ref = np.where(np.isnan(s.jihad_prior), s.jihad, s.jihad_prior)
     else:
         s.jihad_ref += s.rise_rate * (s.jihad - s.jihad_ref)
+    # the month's coup risk, recorded whether or not coups are endogenous
+    h = s.coup_risk = hazard(s, p)
     if s.endogenous_coups:
-        h = hazard(s, p)
         for i in np.flatnonzero(u_coup < h):
             cause = (
                 f"coup risk {h[i]:.1%}/month from jihadist activity {s.jihad[i]:.2f} "
