@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .calendar import format_month
+from .mechanisms.influence import russia_share
 from .roster import REGIMES, SUBREGIONS, load_table
 
 
@@ -244,7 +245,7 @@ def model_row(s, out: np.ndarray, W: np.ndarray, dest: np.ndarray) -> None:
     toward Italy, Spain and Greece.
     """
     member = s.region_member
-    rus = _ratio(W @ s.russia_inf, W @ (s.nato_inf + s.russia_inf))
+    rus = russia_share(s, W)
     stab = _ratio(W @ s.stability, W.sum(axis=1))
     allies = s.ally_south
     n_allies = allies.sum()

@@ -38,6 +38,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .influence import russia_share
+
 NAME = "cohesion"
 PARAMS = (
     "satisfaction_rate",
@@ -109,9 +111,8 @@ def attention(s, p) -> float:
 
 
 def russian_share(s) -> float:
-    w = s.population * s.region_member
-    total = w @ (s.nato_inf + s.russia_inf)
-    return float(w @ s.russia_inf / total) if total > 0 else 0.0
+    """Russia's population-weighted influence share over the region's non-NATO states."""
+    return float(russia_share(s, s.population * s.region_member))
 
 
 def apply(s, p, rng) -> None:

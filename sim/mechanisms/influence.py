@@ -38,6 +38,15 @@ _DRIVERS = (
 )
 
 
+def russia_share(s, weights: np.ndarray) -> np.ndarray:
+    """Russia's share of NATO plus Russian influence, weighted (one row of weights per
+    group of states; 0 where a group has no influence at all). One definition for the
+    allies' threat perception (cohesion) and the recorded influence shares."""
+    num = weights @ s.russia_inf
+    den = weights @ (s.nato_inf + s.russia_inf)
+    return np.divide(num, den, out=np.zeros_like(num, dtype=float), where=den > 0)
+
+
 def contributions(s, p) -> np.ndarray:
     """(4, n): the signed parts of alignment, in the order of _DRIVERS."""
     return np.stack(
