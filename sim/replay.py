@@ -58,6 +58,10 @@ SF05_OBSERVED_STEPS = {2: "2021-12", 3: "2024-01", 4: "2024-04"}
 # either side keeps the order and the pace of the spread without asking for the month.
 SF05_TOLERANCE_MONTHS = 12
 SF05_VIOLENCE_LAG_MONTHS = 12
+# "by itself" is causal: the run against its twin without Russian forces in the central
+# Sahel, over the months after each arrival; equal within rounding counts as not lower
+SF05_SAME = 1e-9
+COUNTERFACTUAL_SUFFIX = "_no_russia_sahel"
 SF09_WINDOW = ("2020-08", "2023-07")
 SF09_MIN_COUPS = 6
 SF09_QUIET_UNTIL = "2025-12"
@@ -91,6 +95,9 @@ class RunView:
     events: pd.DataFrame
     dcb_starts: list[str] = field(default_factory=list)
     attention: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))  # nato_attention
+    # the same seed with Russian forces denied in the central Sahel (`counterfactual`):
+    # SF-05's "does not by itself lower violence" compares the two
+    counterfactual: RunView | None = None
 
     @classmethod
     def from_tables(
@@ -319,19 +326,36 @@ def sf05(run: RunView) -> FactResult:
         checks[f"{k} hosts within {SF05_TOLERANCE_MONTHS} months of {observed}"] = bool(
             abs(lag) <= SF05_TOLERANCE_MONTHS
         )
-    worse = []
+    cf = run.counterfactual
+    if cf is None:
+        raise ValueError(
+            "SF-05 compares each run with its counterfactual twin (the same seed with "
+            "Russian forces denied in the central Sahel): score it with score_result or "
+            "run_replay, or set RunView.counterfactual"
+        )
+    not_lower = []
     for c in AES:
         i = run.col(c)
         arrived = run.first_month(run.russia[:, i] > 0)
         if arrived is None:
             continue
         k = run.row(arrived)
+        window = slice(k, min(k + SF05_VIOLENCE_LAG_MONTHS, len(run.dates)))  # never empty
+        with_russia = float(run.jihad[window, i].mean())
+        without = float(cf.jihad[window, cf.col(c)].mean())
+        not_lower.append(with_russia >= without - SF05_SAME)
+        measured[f"{c} jihadist activity, 12 months after Russian arrival, minus without"] = round(
+            with_russia - without, 4
+        )
+        # what an observer sees (not a check: activity may fall for other reasons, as
+        # Burkina Faso's did in 2024, GTI 2025: -21% after Africa Corps came in 2024-01)
         later = min(k + SF05_VIOLENCE_LAG_MONTHS, len(run.dates) - 1)
-        worse.append(run.jihad[later, i] >= run.jihad[k, i])
         measured[f"{c} jihadist activity change 12 months after Russian arrival"] = round(
             float(run.jihad[later, i] - run.jihad[k, i]), 4
         )
-    checks["Russian arrival does not lower jihadist activity within 12 months"] = all(worse)
+    checks["Russian forces by themselves do not lower jihadist activity (12 months)"] = all(
+        not_lower
+    )
     return _result("SF-05", checks, measured)
 
 
@@ -495,8 +519,16 @@ def score(run: RunView, facts: Iterable[str] | None = None) -> dict[str, FactRes
 
 
 def score_result(result, facts: Iterable[str] | None = None) -> dict[str, FactResult]:
-    """Score a `sim.Result` (one run of `simulate`)."""
+    """Score a `sim.Result` (one run of `simulate`); SF-05 runs its counterfactual twin
+    (the same scenario and seed with Russian forces denied in the central Sahel)."""
+    from .run import simulate
+
     view = RunView.from_tables(result.monthly, result.countries, result.events, result.scenario)
+    if facts is None or "SF-05" in facts:
+        twin = simulate(counterfactual_variant(result.scenario), seed=result.seed)
+        view.counterfactual = RunView.from_tables(
+            twin.monthly, twin.countries, twin.events, twin.scenario
+        )
     return score(view, facts)
 
 
@@ -512,6 +544,20 @@ def endogenous_variant(scenario: Scenario) -> Scenario:
     )
     data["endogenous_coups"] = True
     data["events"] = [e for e in data["events"] if e["kind"] != "coup"]
+    return Scenario.from_dict(data, path=scenario.source_path or "<replay>")
+
+
+def counterfactual_variant(scenario: Scenario) -> Scenario:
+    """The scenario with Russian forces denied in the central Sahel (`russia.denied`),
+    everything else the same: SF-05's test that Russian forces do not by themselves lower
+    violence compares each run with this twin at the same seed (common random numbers:
+    the two runs are identical until the first Russian arrival there)."""
+    data = scenario.model_dump()
+    data["name"] = scenario.name + COUNTERFACTUAL_SUFFIX
+    data["description"] = (
+        "Counterfactual: no Russian forces in Mali, Burkina Faso and Niger. " + scenario.description
+    )
+    data["russia"]["denied"] = sorted(set(data["russia"]["denied"]) | set(AES))
     return Scenario.from_dict(data, path=scenario.source_path or "<replay>")
 
 
@@ -608,15 +654,30 @@ def replay_scenarios(path: str | None = None) -> dict[str, Scenario]:
     return {"scheduled": main, "endogenous": endogenous_variant(main)}
 
 
-def score_tables(
+def run_views(
     monthly: pd.DataFrame, countries: pd.DataFrame, events: pd.DataFrame, scenario: Scenario
-) -> tuple[list[dict[str, FactResult]], pd.DataFrame]:
-    """Score every run of one scenario in batch tables (with a ``run_id`` column)."""
-    scores, annual = [], []
+) -> dict[str, RunView]:
+    """One RunView per run of one scenario in batch tables (with a ``run_id`` column)."""
     ev = dict(tuple(events.groupby("run_id"))) if len(events) else {}
     cs = dict(tuple(countries.groupby("run_id")))
-    for run_id, m in monthly.groupby("run_id", sort=False):
-        view = RunView.from_tables(m, cs[run_id], ev.get(run_id, events.iloc[:0]), scenario)
+    return {
+        run_id: RunView.from_tables(m, cs[run_id], ev.get(run_id, events.iloc[:0]), scenario)
+        for run_id, m in monthly.groupby("run_id", sort=False)
+    }
+
+
+def score_tables(
+    monthly: pd.DataFrame,
+    countries: pd.DataFrame,
+    events: pd.DataFrame,
+    scenario: Scenario,
+    twins: dict[str, RunView] | None = None,
+) -> tuple[list[dict[str, FactResult]], pd.DataFrame]:
+    """Score every run of one scenario in batch tables (with a ``run_id`` column);
+    `twins` maps each run_id to its counterfactual twin's view (needed by SF-05)."""
+    scores, annual = [], []
+    for run_id, view in run_views(monthly, countries, events, scenario).items():
+        view.counterfactual = (twins or {}).get(run_id)
         scores.append(score(view))
         a = annual_sahel(view)
         annual.append(pd.DataFrame({"run_id": run_id, "year": a.index, "activity": a.values}))
@@ -642,9 +703,10 @@ def run_replay(
     from .batch import load, run_batch
 
     variants = replay_scenarios(scenario)
+    twins = {v: counterfactual_variant(sc) for v, sc in variants.items()}
     t0 = time.perf_counter()
     summary = run_batch(
-        list(variants.values()),
+        [*variants.values(), *twins.values()],
         replicates=replicates,
         seed=seed,
         out=out,
@@ -655,12 +717,21 @@ def run_replay(
         label="replay",
     )
     batch = load(summary.path)
+    tables = [batch.read(t) for t in ("monthly", "countries", "events")]
+
+    def pick(sc: Scenario) -> tuple[pd.DataFrame, ...]:
+        ids = set(batch.runs[batch.runs.scenario == sc.name].run_id)
+        return tuple(df[df.run_id.isin(ids)] for df in tables)
+
     cards, scores, annual = {}, {}, {}
     for variant, sc in variants.items():
-        pick = set(batch.runs[batch.runs.scenario == sc.name].run_id)
-        tables = [batch.read(t) for t in ("monthly", "countries", "events")]
-        monthly, countries, events = (df[df.run_id.isin(pick)] for df in tables)
-        scores[variant], annual[variant] = score_tables(monthly, countries, events, sc)
+        # pair each run with its twin by replicate seed (common random numbers)
+        seed_of = batch.runs.set_index("run_id").seed
+        twin_views = run_views(*pick(twins[variant]), twins[variant])
+        by_seed = {seed_of[r]: v for r, v in twin_views.items()}
+        monthly, countries, events = pick(sc)
+        paired = {r: by_seed[seed_of[r]] for r in set(monthly.run_id)}
+        scores[variant], annual[variant] = score_tables(monthly, countries, events, sc, paired)
         cards[variant] = scorecard(scores[variant])
     return ReplayReport(
         path=str(summary.path),

@@ -228,7 +228,17 @@ class Russia(BaseModel):
     model_config = _STRICT
     budget: float = Field(1.0, ge=0.0, le=3.0, description="scale of the 2025 influence budget")
     security_deployments: bool = Field(True, description="may deploy Africa Corps when invited")
+    denied: list[str] = Field(
+        default_factory=list,
+        description="states where Russian forces cannot deploy even when invited (a "
+        "counterfactual, or a policy that closes a state to them); bases are not affected",
+    )
     bases: dict[str, BaseStatus] = Field(default_factory=dict)
+
+    @field_validator("denied")
+    @classmethod
+    def _denied(cls, v):
+        return [_check_code(c) for c in v]
 
     @field_validator("bases")
     @classmethod

@@ -100,6 +100,7 @@ class State:
     levers: SimpleNamespace = field(default_factory=SimpleNamespace)
     endogenous_coups: bool = True
     security_deployments: bool = True
+    deploy_allowed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     # per-step outputs
     coups_this_month: int = 0
     incidents: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -389,6 +390,7 @@ def build_state(scenario: Scenario, p) -> State:
         levers=SimpleNamespace(**{k: getattr(pol, k) for k in LEVERS}),
         endogenous_coups=scenario.endogenous_coups,
         security_deployments=scenario.russia.security_deployments,
+        deploy_allowed=~np.isin(np.array(codes), scenario.russia.denied),
         incidents=np.zeros(len(zones)),
         migration=np.zeros(len(route_names)),
         departures=np.zeros(n),

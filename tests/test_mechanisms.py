@@ -390,6 +390,14 @@ def test_a_hostile_junta_turns_to_russian_forces(baseline):
     ]
     none = [country(simulate(without, seed=s), "TCD", "russian_presence").max() for s in (1, 2)]
     assert max(arrived) > 0 and max(none) == 0
+    # a state closed to Russian forces (russia.denied) gets none, whatever its junta wants
+    data = with_coup.model_dump()
+    data["russia"]["denied"] = ["TCD"]
+    closed = Scenario.from_dict(data)
+    assert all(
+        country(simulate(closed, seed=s), "TCD", "russian_presence").max() == 0
+        for s in (1, 2, 3, 4)
+    )
 
 
 # -- 6. influence and realignment --------------------------------------------------------

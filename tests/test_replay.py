@@ -28,6 +28,7 @@ from sim.replay import (
     FACTS,
     REPLAY,
     RunView,
+    counterfactual_variant,
     endogenous_variant,
     sahel_series,
     score_result,
@@ -199,10 +200,52 @@ def test_sf03_holds_for_the_acss_series_and_fails_for_a_reversal():
     assert not steady_rest.checks["Sahel share of the region's violence rises 2022 -> 2023 -> 2024"]
 
 
+def with_twin(run: RunView, twin_sahel: list[float] | None = None) -> RunView:
+    """The run with a counterfactual twin: the same history without Russian forces in
+    the central Sahel, with the same violence unless `twin_sahel` says otherwise."""
+    twin = synthetic(
+        HISTORY["coups"], HISTORY["west_exit"], {}, sahel=twin_sahel or list(run.sahel)
+    )
+    run.counterfactual = twin
+    return run
+
+
 def test_sf05_needs_the_hosts_in_order_and_no_gap():
-    assert sf05(synthetic(**HISTORY)).holds
+    assert sf05(with_twin(synthetic(**HISTORY))).holds
     early = {**HISTORY, "russia_in": {**HISTORY["russia_in"], "BFA": "2020-01"}}
-    assert not sf05(synthetic(**early)).checks["3 hosts within 12 months of 2024-01"]
+    assert not sf05(with_twin(synthetic(**early))).checks["3 hosts within 12 months of 2024-01"]
+
+
+def test_sf05_reads_by_itself_against_the_twin_without_russian_forces():
+    """The fact says Russian presence does not *by itself* lower violence: a fall after
+    an arrival is allowed (Burkina Faso's terrorism deaths fell 21% in 2024 after Africa
+    Corps came in 2024-01, GTI 2025), a fall caused by the arrival is not."""
+    key = "Russian forces by themselves do not lower jihadist activity (12 months)"
+    falling = [0.3] * MONTHS.index("2024-01") + [0.2] * (len(MONTHS) - MONTHS.index("2024-01"))
+    # violence falls after the arrivals, and just as much without them: holds
+    run = with_twin(synthetic(**HISTORY, sahel=falling), twin_sahel=falling)
+    assert run.jihad[MONTHS.index("2024-06"), CODES.index("BFA")] < 0.3
+    assert sf05(run).checks[key]
+    # the same run, but without Russian forces violence would have stayed higher: fails
+    assert not sf05(with_twin(synthetic(**HISTORY, sahel=falling), [0.3] * len(MONTHS))).checks[key]
+    with pytest.raises(ValueError, match="counterfactual twin"):
+        sf05(synthetic(**HISTORY))
+
+
+def test_the_counterfactual_twin_differs_only_by_russian_forces_in_the_sahel(replay):
+    twin = counterfactual_variant(replay)
+    assert set(twin.russia.denied) == set(AES)
+    a_dump, b_dump = replay.model_dump(), twin.model_dump()
+    assert {k for k in a_dump if a_dump[k] != b_dump[k]} == {"name", "description", "russia"}
+    assert {k for k in a_dump["russia"] if a_dump["russia"][k] != b_dump["russia"][k]} == {"denied"}
+    a, b = simulate(replay, seed=3), simulate(twin, seed=3)
+    ra = a.countries[a.countries.iso3.isin(AES)]
+    rb = b.countries[b.countries.iso3.isin(AES)]
+    first = ra.loc[ra.russian_presence > 0, "date"].min()
+    assert first is not None and (rb.russian_presence == 0).all()
+    # common random numbers: identical until the first Russian arrival in the Sahel
+    before = a.monthly.date < first
+    pd.testing.assert_frame_equal(a.monthly[before], b.monthly[before])
 
 
 def test_sf09_counts_the_coup_wave_and_the_quiet_after():

@@ -47,6 +47,14 @@ def test_unknown_country_suggests_the_right_code(tmp_path):
         Scenario.load(path)
 
 
+def test_a_state_closed_to_russian_forces_must_be_an_actor(tmp_path):
+    path = write(tmp_path, BASE + "russia:\n  denied: [MLI, BFO]\n")
+    with pytest.raises(ScenarioError, match=r"russia.denied.*'BFO'.*did you mean 'BFA'"):
+        Scenario.load(path)
+    ok = write(tmp_path, BASE + "russia:\n  denied: [MLI, BFA]\n", name="ok.yaml")
+    assert Scenario.load(ok).russia.denied == ["MLI", "BFA"]
+
+
 def test_value_out_of_range_names_the_bound(tmp_path):
     path = write(tmp_path, BASE + "policy:\n  hub_mandate: 1.5\n")
     with pytest.raises(ScenarioError, match=r"hub_mandate.*less than or equal to 1.*1.5"):

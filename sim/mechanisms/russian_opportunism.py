@@ -56,6 +56,7 @@ PARAMS = (
     "naval_deterrence",
 )
 READS = (
+    "deploy_allowed",
     "capacity",
     "regime",
     "wpres",
@@ -102,6 +103,7 @@ def apply(s, p, rng) -> None:
             & (s.ties >= p.deploy_min_ties)
             & (s.month - s.junta_since >= p.deploy_min_tenure)
             & (s.rpres < p.deploy_level)
+            & s.deploy_allowed
         )
         arrive = candidates & (u_deploy < p.deploy_hazard * s.hostility * s.ties)
         for i in np.flatnonzero(arrive):
