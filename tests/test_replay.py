@@ -321,7 +321,7 @@ def test_the_surge_before_the_start_counts_from_the_first_month(replay):
     assert t.loc["BFA", "jihadist_deaths_2018"] < t.loc["BFA", "jihadist_deaths_2019"] / 5
     assert rise[s.index("BFA")] > 0.15
     assert rise[s.index("BFA")] > rise[s.index("MLI")] > 0
-    assert rise[s.index("SYR")] < 1e-3  # no 2018 value: its smoothed past is its start
+    assert rise[s.index("TCD")] < 1e-3  # no 2018 value: its smoothed past is its start
     from sim import library
 
     base = SouthernFlankModel(library.load("hague_2025_baseline"), seed=1)
@@ -331,13 +331,13 @@ def test_the_surge_before_the_start_counts_from_the_first_month(replay):
 
 def test_momentum_carries_the_observed_trend_only_where_it_was_observed(replay):
     """jihad_momentum (0 by default) adds the 2018 -> 2019 growth to a state's drift:
-    Burkina Faso's rises, Syria's (no 2018 value) does not change."""
+    Burkina Faso's rises, Chad's (no 2018 value) does not change."""
     from sim.model import SouthernFlankModel
 
     off = SouthernFlankModel(replay, seed=1).state
     on = SouthernFlankModel(replay.with_parameters({"jihad_momentum": 0.2}), seed=1).state
     assert on.jihad_drift[on.index("BFA")] > off.jihad_drift[off.index("BFA")] + 0.02
-    assert on.jihad_drift[on.index("SYR")] == pytest.approx(off.jihad_drift[off.index("SYR")])
+    assert on.jihad_drift[on.index("TCD")] == pytest.approx(off.jihad_drift[off.index("TCD")])
 
 
 def test_sahel_deaths_metric_is_activity_times_population_times_the_scale(replay):
