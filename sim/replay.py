@@ -533,18 +533,25 @@ def score_result(result, facts: Iterable[str] | None = None) -> dict[str, FactRe
 
 
 # ------------------------------------------------------------------------ the variant
+def _variant(scenario: Scenario, suffix: str, what: str, data: dict) -> Scenario:
+    """A scenario derived from another: its name with `suffix`, `what` before its
+    description, `data` its edited model_dump()."""
+    data["name"] = scenario.name + suffix
+    data["description"] = what + " " + scenario.description
+    return Scenario.from_dict(data, path=scenario.source_path or "<replay>")
+
+
 def endogenous_variant(scenario: Scenario) -> Scenario:
     """The replay with its scheduled coups removed and the coup mechanism switched on
     (SF-09 asks whether the mechanism, not the schedule, produces the coup wave)."""
     data = scenario.model_dump()
-    data["name"] = scenario.name + ENDOGENOUS_SUFFIX
-    data["description"] = (
-        "The historical replay with coups endogenous: scheduled coups removed, the coup "
-        "mechanism decides. " + scenario.description
-    )
     data["endogenous_coups"] = True
     data["events"] = [e for e in data["events"] if e["kind"] != "coup"]
-    return Scenario.from_dict(data, path=scenario.source_path or "<replay>")
+    what = (
+        "The historical replay with coups endogenous: scheduled coups removed, the coup "
+        "mechanism decides."
+    )
+    return _variant(scenario, ENDOGENOUS_SUFFIX, what, data)
 
 
 def counterfactual_variant(scenario: Scenario) -> Scenario:
@@ -553,12 +560,9 @@ def counterfactual_variant(scenario: Scenario) -> Scenario:
     violence compares each run with this twin at the same seed (common random numbers:
     the two runs are identical until the first Russian arrival there)."""
     data = scenario.model_dump()
-    data["name"] = scenario.name + COUNTERFACTUAL_SUFFIX
-    data["description"] = (
-        "Counterfactual: no Russian forces in Mali, Burkina Faso and Niger. " + scenario.description
-    )
     data["russia"]["denied"] = sorted(set(data["russia"]["denied"]) | set(AES))
-    return Scenario.from_dict(data, path=scenario.source_path or "<replay>")
+    what = "Counterfactual: no Russian forces in Mali, Burkina Faso and Niger."
+    return _variant(scenario, COUNTERFACTUAL_SUFFIX, what, data)
 
 
 # ---------------------------------------------------------------------- aggregation
@@ -723,10 +727,10 @@ def run_replay(
         ids = set(batch.runs[batch.runs.scenario == sc.name].run_id)
         return tuple(df[df.run_id.isin(ids)] for df in tables)
 
+    # each run is paired with its twin by replicate seed (common random numbers)
+    seed_of = batch.runs.set_index("run_id").seed
     cards, scores, annual = {}, {}, {}
     for variant, sc in variants.items():
-        # pair each run with its twin by replicate seed (common random numbers)
-        seed_of = batch.runs.set_index("run_id").seed
         twin_views = run_views(*pick(twins[variant]), twins[variant])
         by_seed = {seed_of[r]: v for r, v in twin_views.items()}
         monthly, countries, events = pick(sc)

@@ -103,6 +103,7 @@ class State:
     deploy_allowed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     # per-step outputs
     coups_this_month: int = 0
+    coup_risk: np.ndarray = field(default_factory=lambda: np.zeros(0))  # coups.apply
     incidents: np.ndarray = field(default_factory=lambda: np.zeros(0))
     spending_musd: float = 0.0
     engagement: float = 0.0
