@@ -48,20 +48,27 @@ def _num(x: float) -> str:
 
 def parameters() -> str:
     """The registry, one table per mechanism, in declaration order."""
+    from sim.mechanisms import ORDER
     from sim.params import table
 
-    rows = table()
-    out = [f"{len(rows)} parameters. Generated from `sim.params` (`southflank parameters`).\n"]
+    rows = sorted(table(), key=lambda r: ORDER.index(r["mechanism"]))
+    out = [
+        f"{len(rows)} entries. Generated from `sim/data/parameters.toml` "
+        "(`southflank parameters`). Kind: coefficient, initial (an initial condition), "
+        "lever (a scalar policy setting), switch (turns a channel off) or constant; "
+        "uncertain entries are sampled by sensitivity and deep-uncertainty designs.\n"
+    ]
     mech = None
     for r in rows:
         if r["mechanism"] != mech:
             mech = r["mechanism"]
             out.append(f"\n**{mech}**\n")
-            out.append("| name | default | range | unit | meaning | source |")
-            out.append("|---|---|---|---|---|---|")
+            out.append("| name | kind | default | range | unit | meaning | source |")
+            out.append("|---|---|---|---|---|---|---|")
         rng = f"[{_num(r['low'])}, {_num(r['high'])}]" + (" integer" if r["integer"] else "")
+        kind = r["kind"] + (", uncertain" if r["uncertain"] else "")
         out.append(
-            f"| `{r['name']}` | {_num(r['default'])} | {rng} | {_cell(r['unit'])} | "
+            f"| `{r['name']}` | {kind} | {_num(r['default'])} | {rng} | {_cell(r['unit'])} | "
             f"{_cell(r['description'])} | {_cell(r['source'])} |"
         )
     return "\n".join(out) + "\n"
@@ -95,18 +102,22 @@ def _summary(module) -> str:
 
 def schedule() -> str:
     """The monthly order of the mechanisms with what each reads and writes."""
-    from sim.mechanisms import MECHANISMS
+    from sim.mechanisms import INIT_ORDER, MECHANISMS
 
     out = [
-        "Each month `SouthernFlankModel.step()` applies, in this order (sim.mechanisms.ORDER), "
-        "then records the month's metrics:\n",
-        "| # | mechanism | what it does | reads | writes |",
-        "|---|---|---|---|---|",
+        "At the start, `sim.mechanisms.initialise` calls each mechanism's `initialise` hook "
+        f"in this order: {', '.join(f'`{n}`' for n in INIT_ORDER)}. Each month "
+        "`SouthernFlankModel.step()` applies, in this order (sim.mechanisms.ORDER), "
+        "then records the month's metrics. Reads, writes and levers are the declared "
+        "footprints, checked by a tracer in the tests:\n",
+        "| # | mechanism | what it does | levers | reads | writes |",
+        "|---|---|---|---|---|---|",
     ]
     for i, m in enumerate(MECHANISMS, 1):
-        reads = ", ".join(f"`{x}`" for x in getattr(m, "READS", ()))
-        writes = ", ".join(f"`{x}`" for x in getattr(m, "WRITES", ()))
-        out.append(f"| {i} | `{m.NAME}` | {_cell(_summary(m))} | {reads} | {writes} |")
+        levers = ", ".join(f"`{x}`" for x in m.LEVERS) or "none"
+        reads = ", ".join(f"`{x}`" for x in m.READS)
+        writes = ", ".join(f"`{x}`" for x in m.WRITES)
+        out.append(f"| {i} | `{m.NAME}` | {_cell(_summary(m))} | {levers} | {reads} | {writes} |")
     return "\n".join(out) + "\n"
 
 
@@ -117,7 +128,7 @@ def submodels() -> str:
     out = []
     for i, m in enumerate(MECHANISMS, 1):
         doc = inspect.getdoc(m) or ""
-        params = ", ".join(f"`{p}`" for p in getattr(m, "PARAMS", ()))
+        params = ", ".join(f"`{p}`" for p in m.PARAMS)
         out.append(f"### 7.{i} `{m.NAME}` (sim/mechanisms/{m.NAME}.py)\n")
         out.append("```text\n" + doc.strip() + "\n```\n")
         out.append(f"Parameters: {params or 'none'}.\n")

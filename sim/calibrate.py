@@ -22,7 +22,7 @@ with the same settings and folder skips what is already scored.
 
 Result: ``calibration.json`` (settings, per stage the accepted ranges and the winner,
 and the final scorecard) and the winners as registry overrides, which docs/calibration.md
-records and sim/params.py carries as defaults.
+records and sim/data/parameters.toml carries as defaults.
 """
 
 from __future__ import annotations

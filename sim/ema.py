@@ -39,9 +39,10 @@ from . import library
 from . import params as _params
 from .outcomes import HEADLINE, MODEL_METRICS
 from .run import simulate
-from .scenario import Policy, Scenario
+from .scenario import Scenario
 
-LEVERS: tuple[str, ...] = ("hub_mandate", "special_representative", "md_revival", "ici_revival")
+# the scalar levers, from the registry (kind = "lever"): name -> (scenario section, field)
+LEVERS: dict[str, tuple[str, str]] = {p.name: (p.section, p.field) for p in _params.LEVERS.values()}
 INVITE = "invite_partners"  # the Boolean lever: MD and ICI partners at every summit
 INVITE_GROUPS = ("MD", "ICI")
 TIMESERIES = tuple(HEADLINE)  # the metrics whose monthly series are optional outcomes
@@ -65,21 +66,26 @@ class SouthernFlankFunction:
 
     def scenario(self, **kwargs) -> Scenario:
         """The validated scenario for one experiment's arguments."""
-        data = {**self.base, "policy": dict(self.base["policy"])}
+        data = {
+            **self.base,
+            "policy": dict(self.base["policy"]),
+            "russia": dict(self.base["russia"]),
+        }
         overrides = dict(data.get("parameters") or {})
         for name, value in kwargs.items():
             if name in LEVERS:
-                data["policy"][name] = float(value)
+                section, field = LEVERS[name]
+                data[section][field] = float(value)
             elif name == INVITE:
                 if value:
                     data["policy"]["summits"] = [
                         {**s, "invite": list(dict.fromkeys([*s["invite"], *INVITE_GROUPS]))}
                         for s in data["policy"]["summits"]
                     ]
-            elif name in _params.REGISTRY:
+            elif name in _params.PARAMETERS:
                 overrides[name] = float(value)
             elif name != SEED:
-                known = [*LEVERS, INVITE, SEED, *_params.REGISTRY]
+                known = [*LEVERS, INVITE, SEED, *_params.PARAMETERS]
                 raise KeyError(f"unknown model argument {name!r}{_params.suggest(name, known)}")
         data["parameters"] = overrides
         return Scenario.from_dict(data, path=self.path)
@@ -96,15 +102,16 @@ class SouthernFlankFunction:
 
 
 def uncertainty_parameters(names: Iterable[str] | None = None) -> list:
-    """EMA parameters over the registry's ranges (all entries by default)."""
+    """EMA parameters over the registry's ranges (the uncertain entries by default)."""
     from ema_workbench import IntegerParameter, RealParameter
 
-    chosen = list(names) if names is not None else list(_params.REGISTRY)
+    chosen = list(names) if names is not None else list(_params.uncertain())
     out = []
     for name in chosen:
-        if name not in _params.REGISTRY:
-            raise KeyError(f"unknown parameter {name!r}{_params.suggest(name, _params.REGISTRY)}")
-        p = _params.REGISTRY[name]
+        if name not in _params.PARAMETERS:
+            hint = _params.suggest(name, _params.PARAMETERS)
+            raise KeyError(f"unknown parameter {name!r}{hint}")
+        p = _params.PARAMETERS[name]
         if p.integer:
             out.append(IntegerParameter(name, int(p.low), int(p.high)))
         else:
@@ -113,15 +120,10 @@ def uncertainty_parameters(names: Iterable[str] | None = None) -> list:
 
 
 def lever_parameters(invite: bool = True) -> list:
-    """EMA parameters over the scenario schema's Alliance levers."""
+    """EMA parameters over the registry's scalar levers (and the invitation switch)."""
     from ema_workbench import BooleanParameter, RealParameter
 
-    out = []
-    for name in LEVERS:
-        meta = {type(m).__name__: m for m in Policy.model_fields[name].metadata}
-        low = float(getattr(meta.get("Ge"), "ge", 0.0))
-        high = float(getattr(meta.get("Le"), "le", 1.0))
-        out.append(RealParameter(name, low, high))
+    out = [RealParameter(p.name, p.low, p.high) for p in _params.LEVERS.values()]
     if invite:
         out.append(BooleanParameter(INVITE))
     return out

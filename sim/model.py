@@ -16,10 +16,7 @@ import numpy as np
 from . import params as _params
 from .agents import Alliance, Russia, RussianBase, StateActor
 from .geography import load_region
-from .mechanisms import MECHANISMS
-from .mechanisms import grievance_jihadism as _gj
-from .mechanisms import influence as _influence
-from .mechanisms import leverage as _leverage
+from .mechanisms import MECHANISMS, initialise
 from .outcomes import Recorder
 from .roster import load_roster, load_table
 from .scenario import Scenario
@@ -76,12 +73,9 @@ class SouthernFlankModel(mesa.Model):
         self.seed = seed
         self.roster = load_roster()
         self.p = _params.resolve(scenario.parameters)
-        self.state = build_state(scenario, self.p)
+        self.state = build_state(scenario)
+        initialise(self.state, self.p)
         self.streams = {m.NAME: stream(seed, m.NAME) for m in MECHANISMS}
-        for mechanism in MECHANISMS:
-            if hasattr(mechanism, "setup"):
-                mechanism.setup(self.state, self.p)
-        self._initialise()
         self.actors = {c: StateActor(self, i) for i, c in enumerate(self.state.codes)}
         self.alliance = Alliance(self)
         self.russia = Russia(self)
@@ -90,29 +84,8 @@ class SouthernFlankModel(mesa.Model):
             RussianBase(self, b, (bases.loc[b.site, "lon"], bases.loc[b.site, "lat"]))
             for b in self.state.bases
         ]
-        self.recorder = Recorder(self.state, scenario.months)
+        self.recorder = Recorder(self.state, scenario.months, self.p)
         self.running = True
-
-    def _initialise(self) -> None:
-        """Start grievance, jihadism, stability and influence where their equations put them.
-
-        Jihadist activity starts from the observed violence of the start year (roster
-        columns jihadist_deaths_2019 / _2024, Global Terrorism Index deaths, mapped to the
-        index by the registry's deaths per million per year at activity 1); structural
-        pressure (grievance x fragility) only stands in for actors without an observation.
-        """
-        s, p = self.state, self.p
-        s.grievance = _gj.grievance_target(s, p)
-        guess = p.jihad_init_scale * _gj.pressure(s, p)
-        observed = s.jihad_observed / p.jihad_deaths_full
-        s.jihad = np.clip(np.where(np.isnan(observed), guess, observed), 0.0, 1.0)
-        s.grievance = _gj.grievance_target(s, p)
-        s.jihad_drift = _gj.initial_drift(s, p)
-        s.stability = _gj.stability(s, p)
-        s.camp = _influence.update(s, p)
-        s.camp_anchor = _influence.contributions(s, p)
-        push0 = _leverage.route_push(s, p)
-        s.route_push0 = np.where(push0 > 0, push0, 1.0)
 
     # -- Mesa ------------------------------------------------------------------------
     def step(self) -> None:
@@ -121,12 +94,16 @@ class SouthernFlankModel(mesa.Model):
         if s.month >= self.spec.end:
             self.running = False
             return
-        s.coups_this_month = 0
         for mechanism in MECHANISMS:
             mechanism.apply(s, self.p, self.streams[mechanism.NAME])
-        self.recorder.record(s, s.coup_risk)
+        self.recorder.record(s)
         s.month += 1
         self.running = s.month < self.spec.end
+
+    @property
+    def events(self) -> list[dict]:
+        """The run's event log so far (dicts with date, kind, iso3, mechanism, cause)."""
+        return self.state.events
 
     @property
     def datacollector(self) -> Recorder:

@@ -8,7 +8,10 @@ end, so recording costs microseconds per month.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -17,19 +20,32 @@ from .calendar import format_month
 from .mechanisms.influence import russia_share
 from .roster import REGIMES, SUBREGIONS, load_table
 
+if TYPE_CHECKING:
+    from .params import Params
+    from .state import State
+
 
 @dataclass(frozen=True)
 class Metric:
+    """A recorded metric. Country metrics carry their reporter: the function of the
+    state that gives the metric's value for every actor."""
+
     name: str
     unit: str
     low: float
     high: float
     description: str
     partial: bool = False  # empty (NaN) for actors it does not apply to
+    reporter: Callable[[State], np.ndarray] | None = field(default=None, compare=False)
 
 
-def _m(name, unit, low, high, description, partial=False):
-    return Metric(name, unit, low, high, description, partial)
+def _m(name, unit, low, high, description, partial=False, reporter=None):
+    return Metric(name, unit, low, high, description, partial, reporter)
+
+
+def _field(name: str) -> Callable[[State], np.ndarray]:
+    """A reporter that reads one State field (per actor)."""
+    return attrgetter(name)
 
 
 _SUB = [s.lower() for s in SUBREGIONS]
@@ -149,36 +165,67 @@ MODEL_METRICS: tuple[Metric, ...] = (
 )
 
 COUNTRY_METRICS: tuple[Metric, ...] = (
-    _m("nato_influence", "index 0-1", 0, 1, "NATO influence"),
-    _m("russia_influence", "index 0-1", 0, 1, "Russian influence"),
+    _m("nato_influence", "index 0-1", 0, 1, "NATO influence", reporter=_field("nato_inf")),
+    _m("russia_influence", "index 0-1", 0, 1, "Russian influence", reporter=_field("russia_inf")),
     _m(
         "alignment",
         "index -1..1",
         -1,
         1,
         "NATO minus Russian influence; > threshold West-, < -threshold Russia-aligned",
+        reporter=_field("alignment"),
     ),
-    _m("stability", "index 0-1", 0, 1, "State capacity net of violence, war and coups"),
-    _m("trust", "index 0-1", 0, 1, "Trust in NATO"),
+    _m(
+        "stability",
+        "index 0-1",
+        0,
+        1,
+        "State capacity net of violence, war and coups",
+        reporter=_field("stability"),
+    ),
+    _m("trust", "index 0-1", 0, 1, "Trust in NATO", reporter=_field("trust")),
     _m(
         "capacity",
         "index 0-1",
         0,
         1,
         "State capacity (1 - scaled Fragile States Index at the start)",
+        reporter=_field("capacity"),
     ),
-    _m("grievance", "index 0-1", 0, 1, "Popular grievance"),
-    _m("jihadist", "index 0-1", 0, 1, "Jihadist activity"),
-    _m("russia_ties", "index 0-1", 0, 1, "Ties to Russia"),
-    _m("russian_presence", "presence level 0-1", 0, 1, "Russian military presence"),
-    _m("western_presence", "presence level 0-1", 0, 1, "Western military presence"),
-    _m("hostility", "index 0-1", 0, 1, "Government hostility to Western partners"),
+    _m("grievance", "index 0-1", 0, 1, "Popular grievance", reporter=_field("grievance")),
+    _m("jihadist", "index 0-1", 0, 1, "Jihadist activity", reporter=_field("jihad")),
+    _m("russia_ties", "index 0-1", 0, 1, "Ties to Russia", reporter=_field("ties")),
+    _m(
+        "russian_presence",
+        "presence level 0-1",
+        0,
+        1,
+        "Russian military presence",
+        reporter=_field("rpres"),
+    ),
+    _m(
+        "western_presence",
+        "presence level 0-1",
+        0,
+        1,
+        "Western military presence",
+        reporter=_field("wpres"),
+    ),
+    _m(
+        "hostility",
+        "index 0-1",
+        0,
+        1,
+        "Government hostility to Western partners",
+        reporter=_field("hostility"),
+    ),
     _m(
         "coup_risk",
         "probability per month",
         0,
         1,
         "Monthly probability of a successful coup: the risk the month's coup draw was made against",
+        reporter=_field("coup_risk"),
     ),
     _m(
         "migration_departures",
@@ -186,6 +233,7 @@ COUNTRY_METRICS: tuple[Metric, ...] = (
         0,
         1e6,
         "Irregular departures toward Europe leaving from this state (transit)",
+        reporter=_field("departures"),
     ),
     _m(
         "defence_spending",
@@ -193,6 +241,7 @@ COUNTRY_METRICS: tuple[Metric, ...] = (
         0,
         15,
         "Defence spending (allies follow their path to the target)",
+        reporter=_field("milex"),
     ),
     _m(
         "satisfaction",
@@ -201,6 +250,7 @@ COUNTRY_METRICS: tuple[Metric, ...] = (
         1,
         "An ally's satisfaction with the Alliance (empty for others)",
         partial=True,
+        reporter=_field("satisfaction"),
     ),
 )
 # The metrics a comparison leads with, and which way is better for the Alliance
@@ -223,7 +273,7 @@ _POS = {m.name: i for i, m in enumerate(MODEL_METRICS)}
 EVENT_COLUMNS = ("date", "kind", "iso3", "mechanism", "cause")
 
 
-def _weights(s) -> np.ndarray:
+def _weights(s: State) -> np.ndarray:
     """(5, n) population weights: the region's non-NATO states, then each sub-region."""
     w = s.population * s.region_member
     rows = [w]
@@ -238,12 +288,19 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
 
 
-def model_row(s, out: np.ndarray, W: np.ndarray, dest: np.ndarray) -> None:
-    """Fill one row of model metrics from the state, in MODEL_METRICS order.
+@dataclass(frozen=True)
+class _Frame:
+    """What the model metrics need beyond the state, fixed for a run."""
 
-    W: population weights from `_weights`; dest: (3, routes) 0/1 matrix of routes
-    toward Italy, Spain and Greece.
-    """
+    W: np.ndarray  # (5, n) population weights from `_weights`
+    dest: np.ndarray  # (3, routes) 0/1: routes toward Italy, Spain and Greece
+    central_med: int  # index of the central Mediterranean among the sea zones
+    deaths_full: float  # registry jihad_deaths_full: deaths per million per year at 1
+
+
+def model_row(s: State, out: np.ndarray, f: _Frame) -> None:
+    """Fill one row of model metrics from the state, in MODEL_METRICS order."""
+    W = f.W
     member = s.region_member
     rus = russia_share(s, W)
     stab = _ratio(W @ s.stability, W.sum(axis=1))
@@ -266,7 +323,7 @@ def model_row(s, out: np.ndarray, W: np.ndarray, dest: np.ndarray) -> None:
     out[o["stability_maghreb"] : o["stability_gulf"] + 1] = stab[1:]
     out[o["jihadist_activity_sahel"]] = s.jihad[s.central_sahel].sum() / len(s.central_sahel)
     cs = s.central_sahel
-    out[o["jihadist_deaths_sahel"]] = s.jihad_deaths_full * (s.jihad[cs] @ s.population[cs])
+    out[o["jihadist_deaths_sahel"]] = f.deaths_full * (s.jihad[cs] @ s.population[cs])
     out[o["jihadist_activity_region"]] = _ratio(W[:1] @ s.jihad, W[:1].sum(axis=1))[0]
     out[o["russian_deployments"]] = (s.rpres > 0).sum()
     out[o["western_deployments"]] = (member & (s.wpres > 0)).sum()
@@ -275,8 +332,8 @@ def model_row(s, out: np.ndarray, W: np.ndarray, dest: np.ndarray) -> None:
     out[o["coups"]] = s.coups_this_month
     out[o["juntas"]] = (member & (s.regime == s.military)).sum()
     out[o["naval_incidents"]] = s.incidents.sum()
-    out[o["russia_naval_central_med"]] = s.russia_naval[s.central_med]
-    out[o["migration_italy"] : o["migration_greece"] + 1] = dest @ s.migration
+    out[o["russia_naval_central_med"]] = s.russia_naval[f.central_med]
+    out[o["migration_italy"] : o["migration_greece"] + 1] = f.dest @ s.migration
     out[o["migration_greece"] + 1 : o["migration_greece"] + 1 + len(s.migration)] = s.migration
     out[o["material_supply_risk"]] = s.material_risk
     out[o["cohesion"]] = s.satisfaction[allies].sum() / n_allies
@@ -286,36 +343,55 @@ def model_row(s, out: np.ndarray, W: np.ndarray, dest: np.ndarray) -> None:
     out[o["allies_south_milex"]] = s.milex[allies].sum() / n_allies
 
 
-class Recorder:
-    """Monthly metrics in preallocated arrays; tables on demand."""
+@dataclass(frozen=True)
+class Recorded:
+    """A run's recorded arrays, trimmed to the months recorded (views, not copies)."""
 
-    def __init__(self, state, months: int):
+    codes: tuple[str, ...]
+    months: np.ndarray  # (k,) month numbers
+    model: np.ndarray  # (k, len(MODEL_METRICS))
+    country: np.ndarray  # (k, len(COUNTRY_METRICS), n)
+    regime: np.ndarray  # (k, n) index into REGIMES
+
+
+class Recorder:
+    """Monthly metrics in preallocated arrays; tables on demand. Reads the state, never
+    writes it."""
+
+    def __init__(self, state: State, months: int, params: Params):  # type: ignore[valid-type]
         self.codes = state.codes
         self.n_rows = 0
         self.months = np.zeros(months, dtype=int)
         self.model = np.zeros((months, len(MODEL_METRICS)))
         self.country = np.zeros((months, len(COUNTRY_METRICS), state.n))
         self.regime = np.zeros((months, state.n), dtype=np.int8)
-        self._weights = _weights(state)
-        self._dest = np.array(
-            [[d == dest for d in state.route_dest] for dest in ("ITA", "ESP", "GRC")], dtype=float
+        self._frame = _Frame(
+            W=_weights(state),
+            dest=np.array(
+                [[d == dest for d in state.route_dest] for dest in ("ITA", "ESP", "GRC")],
+                dtype=float,
+            ),
+            central_med=state.zones.index("Central Med"),
+            deaths_full=float(params.jihad_deaths_full),
         )
-        state.central_med = state.zones.index("Central Med")
 
-    def record(self, s, coup_risk: np.ndarray) -> None:
+    def record(self, s: State) -> None:
+        """Record the month that has just been simulated."""
         k = self.n_rows
         self.months[k] = s.month
-        model_row(s, self.model[k], self._weights, self._dest)
+        model_row(s, self.model[k], self._frame)
         c = self.country[k]
-        c[0], c[1], c[2], c[3] = s.nato_inf, s.russia_inf, s.alignment, s.stability
-        c[4], c[5], c[6], c[7] = s.trust, s.capacity, s.grievance, s.jihad
-        c[8], c[9], c[10], c[11] = s.ties, s.rpres, s.wpres, s.hostility
-        c[12] = coup_risk
-        c[13] = s.departures
-        c[14] = s.milex
-        c[15] = s.satisfaction
+        for j, metric in enumerate(COUNTRY_METRICS):
+            c[j] = metric.reporter(s)
         self.regime[k] = s.regime
         self.n_rows += 1
+
+    def arrays(self) -> Recorded:
+        """The recorded arrays so far: the public way to build tables from a run."""
+        k = self.n_rows
+        return Recorded(
+            self.codes, self.months[:k], self.model[:k], self.country[:k], self.regime[:k]
+        )
 
     def dates(self) -> list[str]:
         return [format_month(m) for m in self.months[: self.n_rows]]

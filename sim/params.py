@@ -1,1366 +1,150 @@
-"""The parameter registry: every coefficient of the model, declared once.
+"""The parameter registry: every number that shapes the model, declared once.
 
 Analysts trust a model whose assumptions they can see and change. So no number that
-shapes behaviour lives in mechanism code: each is declared here with its default, a
-plausible range, a unit, what it means and why it has that value. The one table feeds
-scenario overrides, the visualization's sliders, sensitivity analysis (the SALib
-`problem`), the EMA Workbench connector and the model documentation.
+shapes behaviour lives in mechanism code: each is declared in one data file,
+``sim/data/parameters.toml``, with its kind, default, plausible range, unit, meaning and
+why it has that value. The one table feeds scenario overrides and the scenario schema's
+lever fields, the visualization's controls, sensitivity and deep-uncertainty designs
+(the SALib ``problem``), the EMA Workbench connector and the model documentation.
+
+Kinds (``Parameter.kind``):
+
+- ``coefficient``: a rate, weight or threshold of a mechanism's equations;
+- ``initial``: sets an initial condition (read by a mechanism's ``initialise`` hook);
+- ``lever``: a scalar policy setting, held by a scenario section (``section.field``);
+- ``switch``: a 0/1 gate that multiplies one named channel (1 = on, 0 = off);
+- ``constant``: a definition or a stated target, not an uncertainty.
+
+``uncertain`` marks what designs sample over its range: a coefficient or an initial
+condition can be uncertain, a lever or a switch cannot.
 
 Scales: most state variables are indices in [0, 1] (trust, capacity, grievance,
 jihadist activity, presence, influence). A "month" is one model step. Where a value
 is a modelling judgement rather than a measured quantity the source says so
-("assumption") and says what it was chosen to reproduce; the historical replay and
-sensitivity analysis are how such values are checked.
+("assumption") and says what it was chosen to reproduce.
 """
 
 from __future__ import annotations
 
 import difflib
+import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
-from types import SimpleNamespace
+from dataclasses import asdict, dataclass, fields, make_dataclass
+from importlib import resources
+from typing import Any, Literal
+
+import numpy as np
+
+Kind = Literal["coefficient", "initial", "lever", "switch", "constant"]
+KINDS: tuple[str, ...] = ("coefficient", "initial", "lever", "switch", "constant")
+SECTIONS: tuple[str, ...] = ("policy", "russia")
 
 
 @dataclass(frozen=True)
 class Parameter:
-    """One model coefficient with everything a reader needs to judge it."""
+    """One registry entry with everything a reader needs to judge it."""
 
     name: str
+    kind: Kind
+    uncertain: bool
+    mechanism: str
     default: float
     low: float
     high: float
     unit: str
     description: str
     source: str
-    mechanism: str
     integer: bool = False
+    section: str = ""  # levers: the scenario section holding it
+    field: str = ""  # levers: the field's name in that section
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
-_A = "assumption"
+class RegistryError(ValueError):
+    """The registry file breaks its own rules (a packaging or editing defect)."""
 
 
-def _p(mechanism: str, name: str, default, low, high, unit, description, source=_A, **kw):
-    return Parameter(name, default, low, high, unit, description, source, mechanism, **kw)
+def _check_entry(p: Parameter) -> None:
+    """The rules every entry obeys; raised at import, so a bad edit cannot run."""
+    where = f"sim/data/parameters.toml: {p.name}"
+    if p.kind not in KINDS:
+        raise RegistryError(f"{where}: kind {p.kind!r}; allowed: {', '.join(KINDS)}")
+    if not p.low <= p.default <= p.high:
+        raise RegistryError(f"{where}: default {p.default} outside [{p.low}, {p.high}]")
+    if p.uncertain and p.kind not in ("coefficient", "initial"):
+        raise RegistryError(f"{where}: a {p.kind} cannot be uncertain")
+    if p.kind == "switch" and (p.low, p.high, p.default) != (0.0, 1.0, 1.0):
+        raise RegistryError(f"{where}: a switch has range [0, 1] and default 1 (on)")
+    if (p.kind == "lever") != bool(p.section and p.field):
+        raise RegistryError(f"{where}: levers, and only levers, name a section and a field")
+    if p.section and p.section not in SECTIONS:
+        raise RegistryError(f"{where}: section {p.section!r}; allowed: {', '.join(SECTIONS)}")
+    if not (p.unit and p.description and p.source and p.mechanism):
+        raise RegistryError(f"{where}: unit, description, source and mechanism are required")
 
 
-_ENTRIES: tuple[Parameter, ...] = (
-    # --- initial conditions (state derived from the roster data) -----------------------
-    _p(
-        "initial",
-        "capacity_fsi_best",
-        20.0,
-        10.0,
-        30.0,
-        "FSI points",
-        "Fragile States Index total at which state capacity is 1 (the most robust states score ~15-25).",
-        "Fund for Peace FSI scale 0-120; Nordic states score 15-20 (FSI 2024)",
-    ),
-    _p(
-        "initial",
-        "capacity_fsi_worst",
-        115.0,
-        105.0,
-        120.0,
-        "FSI points",
-        "FSI total at which state capacity is 0 (Somalia, Yemen, South Sudan score 108-112).",
-        "Fund for Peace FSI 2024 top of the ranking",
-    ),
-    _p(
-        "initial",
-        "trust_init_partner",
-        0.35,
-        0.2,
-        0.5,
-        "index 0-1",
-        "Trust in NATO of a Mediterranean Dialogue or ICI partner at the start of a run.",
-        "assumption: partnership 'negligible' in practice (source analysis) yet formal ties exist",
-    ),
-    _p(
-        "initial",
-        "trust_init_mnna_bonus",
-        0.1,
-        0.0,
-        0.2,
-        "index 0-1",
-        "Extra initial trust of a US major non-NATO ally (e.g. Tunisia since 2015).",
-        "assumption; MNNA status from the roster (US State Department list)",
-    ),
-    _p(
-        "initial",
-        "trust_init_other",
-        0.2,
-        0.05,
-        0.35,
-        "index 0-1",
-        "Initial trust in NATO of a state in no NATO partnership framework.",
-        _A,
-    ),
-    _p(
-        "initial",
-        "trust_init_military_penalty",
-        0.1,
-        0.0,
-        0.2,
-        "index 0-1",
-        "Lower initial trust where a military regime rules (juntas that expelled Western partners).",
-        "assumption; SF-01, SF-10",
-    ),
-    _p(
-        "initial",
-        "ties_from_presence",
-        0.6,
-        0.3,
-        0.9,
-        "index per presence level",
-        "Initial ties to Russia per unit of Russian military presence in the country.",
-        _A,
-    ),
-    _p(
-        "initial",
-        "ties_base",
-        0.1,
-        0.0,
-        0.25,
-        "index 0-1",
-        "Initial ties to Russia of a state without Russian forces (arms, trade, diplomacy).",
-        "assumption; Algeria and Egypt buy Russian arms (source analysis)",
-    ),
-    _p(
-        "initial",
-        "ties_arms_client_bonus",
-        0.2,
-        0.0,
-        0.35,
-        "index 0-1",
-        "Extra initial ties to Russia of the states the source names as close to Russia (Algeria, Egypt).",
-        "source analysis: 'Algeria and Egypt ... accused of maintaining close ties with Russia'",
-    ),
-    _p(
-        "initial",
-        "jihad_deaths_full",
-        100.0,
-        50.0,
-        250.0,
-        "deaths per million people per year",
-        "Terrorism deaths per million inhabitants per year at jihadist activity 1: maps the roster's "
-        "observed deaths (jihadist_deaths_2019 / _2024) to the initial activity index, and activity "
-        "back to deaths (metric jihadist_deaths_sahel).",
-        "Global Terrorism Index (IEP): Burkina Faso, the most affected state, had 1,907 deaths in 2023, "
-        "~81 per million; activity 1 lies above every observed country-year (sim/data/actors_sources.md)",
-    ),
-    _p(
-        "initial",
-        "jihad_init_scale",
-        0.8,
-        0.3,
-        1.5,
-        "index per unit pressure",
-        "Initial jihadist activity per unit of structural pressure (grievance x fragility), for "
-        "actors without observed deaths in the roster.",
-        _A,
-    ),
-    # --- regime traits ------------------------------------------------------------------
-    _p(
-        "regime",
-        "authoritarian_democracy",
-        0.0,
-        0.0,
-        0.2,
-        "index 0-1",
-        "How unaccountable a democracy is, for grievance.",
-        _A,
-    ),
-    _p(
-        "regime",
-        "authoritarian_hybrid",
-        0.4,
-        0.2,
-        0.6,
-        "index 0-1",
-        "How unaccountable a hybrid regime is, for grievance.",
-        _A,
-    ),
-    _p(
-        "regime",
-        "authoritarian_monarchy",
-        0.5,
-        0.3,
-        0.7,
-        "index 0-1",
-        "How unaccountable a monarchy is, for grievance.",
-        _A,
-    ),
-    _p(
-        "regime",
-        "authoritarian_autocracy",
-        0.7,
-        0.5,
-        0.9,
-        "index 0-1",
-        "How unaccountable a civilian autocracy is, for grievance.",
-        _A,
-    ),
-    _p(
-        "regime",
-        "authoritarian_military",
-        1.0,
-        0.8,
-        1.0,
-        "index 0-1",
-        "How unaccountable a military regime is, for grievance.",
-        "source analysis: 'authoritarian, unaccountable ... regimes fuel grievances'",
-    ),
-    _p(
-        "regime",
-        "openness_military",
-        1.0,
-        0.6,
-        1.0,
-        "index 0-1",
-        "Openness of a military regime to Russian security offers.",
-        "source analysis: juntas consolidated security ties with Russia",
-    ),
-    _p(
-        "regime",
-        "openness_autocracy",
-        0.6,
-        0.3,
-        0.9,
-        "index 0-1",
-        "Openness of a civilian autocracy to Russian offers.",
-        _A,
-    ),
-    _p(
-        "regime",
-        "openness_hybrid",
-        0.4,
-        0.2,
-        0.7,
-        "index 0-1",
-        "Openness of a hybrid regime to Russian offers.",
-        _A,
-    ),
-    _p(
-        "regime",
-        "openness_monarchy",
-        0.25,
-        0.1,
-        0.5,
-        "index 0-1",
-        "Openness of a Gulf or Maghreb monarchy to Russian offers.",
-        _A,
-    ),
-    _p(
-        "regime",
-        "openness_democracy",
-        0.1,
-        0.0,
-        0.3,
-        "index 0-1",
-        "Openness of a democracy to Russian offers.",
-        _A,
-    ),
-    # --- 1. political dialogue --------------------------------------------------------------
-    _p(
-        "dialogue",
-        "invite_trust_gain",
-        0.25,
-        0.05,
-        0.5,
-        "share of gap to 1",
-        "Share of the remaining trust gap closed when a partner is invited to a NATO summit.",
-        "assumption; source analysis: summits signal priorities; inviting partners 'cooperative security'",
-    ),
-    _p(
-        "dialogue",
-        "framework_trust_gain",
-        0.02,
-        0.0,
-        0.06,
-        "share of gap per month",
-        "Monthly trust gain of a member of a revived MD or ICI framework at full revival.",
-        "assumption; source analysis: MD and ICI 'valuable, existing tools for trust-building'",
-    ),
-    _p(
-        "dialogue",
-        "trust_decay",
-        0.015,
-        0.005,
-        0.04,
-        "share per month",
-        "Monthly decay of trust toward its floor without contact (half-life ~4 years at default).",
-        _A,
-    ),
-    _p(
-        "dialogue",
-        "trust_floor",
-        0.15,
-        0.0,
-        0.3,
-        "index 0-1",
-        "Level that trust decays to without contact.",
-        _A,
-    ),
-    _p(
-        "dialogue",
-        "friction_penalty",
-        0.6,
-        0.2,
-        1.0,
-        "share of effect lost at friction 1",
-        "How much a bilateral friction between the leading ally (or summit host) and a partner "
-        "cuts the effect of engagement.",
-        "source analysis: frictions between Morocco-Spain, Algeria-France, Egypt-Türkiye",
-    ),
-    # --- 2. capacity building (DCB, Hub, special representative) -------------------------------
-    _p(
-        "capacity_building",
-        "dcb_lag_months",
-        12.0,
-        6.0,
-        24.0,
-        "months",
-        "Mean delay of a first-order pipeline between DCB money and its effect.",
-        "assumption; DCB packages run for years (NATO DCB pages: Jordan flagship project 3 years)",
-    ),
-    _p(
-        "capacity_building",
-        "dcb_capacity_gain",
-        0.006,
-        0.002,
-        0.015,
-        "capacity per month per package",
-        "Monthly state-capacity gain of a partner at one delivered standard package (before effectiveness).",
-        _A,
-    ),
-    _p(
-        "capacity_building",
-        "dcb_trust_gain",
-        0.005,
-        0.0,
-        0.02,
-        "share of gap per month per package",
-        "Monthly trust gain from an active DCB package (NATO visibly engaged).",
-        _A,
-    ),
-    _p(
-        "capacity_building",
-        "dcb_cost_musd_year",
-        15.0,
-        5.0,
-        50.0,
-        "USD million per package-year",
-        "Cost to the Alliance of one standard DCB package for a year.",
-        "assumption; DCB trust fund projects are in the low tens of millions (NATO DCB factsheets)",
-    ),
-    _p(
-        "capacity_building",
-        "dcb_base_effectiveness",
-        0.6,
-        0.3,
-        1.0,
-        "share",
-        "Share of a package's potential realised with a sidelined Hub and a marginal special representative.",
-        _A,
-    ),
-    _p(
-        "capacity_building",
-        "hub_effect",
-        0.5,
-        0.0,
-        1.0,
-        "relative gain at full mandate",
-        "Relative gain in the targeting of engagement when the NSD-S Hub has its full original mandate.",
-        "source analysis: Hub 'lacking power due to its limited mandate'; original purpose "
-        "'identifying tangible opportunities for cooperation'",
-    ),
-    _p(
-        "capacity_building",
-        "sr_effect",
-        0.3,
-        0.0,
-        0.8,
-        "relative gain at full leverage",
-        "Relative gain in coordination when the special representative leads a department.",
-        "source analysis: the role 'initially intended to preside over a department'",
-    ),
-    _p(
-        "capacity_building",
-        "capacity_recovery",
-        0.01,
-        0.002,
-        0.03,
-        "share per month",
-        "Monthly return of state capacity toward its structural level after shocks.",
-        _A,
-    ),
-    _p(
-        "capacity_building",
-        "capacity_conflict_erosion",
-        0.01,
-        0.0,
-        0.03,
-        "share per month at conflict 1",
-        "Monthly loss of state capacity during war.",
-        _A,
-    ),
-    _p(
-        "capacity_building",
-        "hub_cost_musd_year",
-        20.0,
-        5.0,
-        60.0,
-        "USD million per year at full mandate",
-        "Running cost of the NSD-S Hub and the special representative's office at full mandate.",
-        "assumption; the Hub opened with ~100 staff (JFC Naples, 2017)",
-    ),
-    # --- 3. Russian opportunism -------------------------------------------------------------------
-    _p(
-        "russian_opportunism",
-        "budget_units",
-        1.0,
-        0.3,
-        2.0,
-        "influence units per month",
-        "Russia's monthly budget for influence in the region (1 = the 2025 level).",
-        "assumption; normalisation",
-    ),
-    _p(
-        "russian_opportunism",
-        "fragility_exponent",
-        1.5,
-        0.5,
-        3.0,
-        "exponent",
-        "How strongly Russia favours fragile states when allocating its budget.",
-        "source analysis: 'Moscow is exploiting the fragility of several states'",
-    ),
-    _p(
-        "russian_opportunism",
-        "nato_absence_weight",
-        0.8,
-        0.0,
-        1.0,
-        "share",
-        "How much Western presence and trust deter Russian investment in a state.",
-        _A,
-    ),
-    _p(
-        "russian_opportunism",
-        "strategic_value_weight",
-        1.0,
-        0.0,
-        2.0,
-        "relative",
-        "Extra attraction of states with basing, raw-material or migration leverage value.",
-        "source analysis: basing (Libya), migration and critical raw materials as leverage",
-    ),
-    _p(
-        "russian_opportunism",
-        "concentration",
-        2.0,
-        1.0,
-        4.0,
-        "exponent",
-        "Concentration of the budget on the best opportunities (1 = proportional).",
-        _A,
-    ),
-    _p(
-        "russian_opportunism",
-        "ties_gain",
-        0.06,
-        0.02,
-        0.15,
-        "share of gap per budget unit",
-        "Gain in a state's ties to Russia per budget unit spent there in a month.",
-        _A,
-    ),
-    _p(
-        "russian_opportunism",
-        "info_ops_trust_loss",
-        0.04,
-        0.0,
-        0.1,
-        "share per budget unit",
-        "Loss of trust in NATO per budget unit of Russian information operations.",
-        "source analysis: 'arms and influence operations'",
-    ),
-    _p(
-        "russian_opportunism",
-        "deploy_hazard",
-        0.55,
-        0.05,
-        0.6,
-        "per month",
-        "Monthly probability scale that an invited Russian security deployment (Africa Corps) arrives.",
-        "calibrated: docs/calibration.md, facts SF-01, SF-05 (third round, hand search with deploy_min_tenure: 0.55 on 40 replicates); was 0.27 (second round), 0.5 (realignment stage), 0.25: SF-01, Russian presence ~7-16 months after a hostile junta",
-    ),
-    _p(
-        "russian_opportunism",
-        "deploy_min_ties",
-        0.3,
-        0.1,
-        0.6,
-        "index 0-1",
-        "Ties to Russia below which no security deployment is invited.",
-        "calibrated: docs/calibration.md, facts SF-01, SF-02, SF-05 (hand search after the violence stage); was 0.2 (realignment stage), before that 0.3: assumption",
-    ),
-    _p(
-        "russian_opportunism",
-        "deploy_min_tenure",
-        9.0,
-        0.0,
-        18.0,
-        "months",
-        "Months a junta must have held power before it invites Russian forces.",
-        "SF-01, SF-05: Russian forces came 7-16 months after the last coup (Mali 2021-12, Burkina Faso 2024-01, Niger 2024-04), none under Burkina Faso's first junta (8 months)",
-        integer=True,
-    ),
-    _p(
-        "russian_opportunism",
-        "deploy_level",
-        0.5,
-        0.25,
-        0.75,
-        "presence level",
-        "Russian presence a deployment brings (0.5 = hundreds to ~2,000 personnel).",
-        "roster presence scale; SF-05 (use presence levels, not headcounts)",
-    ),
-    _p(
-        "russian_opportunism",
-        "basing_hazard",
-        0.02,
-        0.0,
-        0.08,
-        "per month",
-        "Monthly probability scale that a base under negotiation is agreed, at full host ties.",
-        "assumption; Derna talks ongoing since 2024 (source analysis)",
-    ),
-    _p(
-        "russian_opportunism",
-        "ties_decay",
-        0.01,
-        0.0,
-        0.03,
-        "share per month",
-        "Monthly fading of ties to Russia toward their base level where Russia no longer invests.",
-        _A,
-    ),
-    _p(
-        "russian_opportunism",
-        "presence_ties_pull",
-        0.01,
-        0.0,
-        0.03,
-        "per month",
-        "Monthly growth of ties per unit of Russian presence (security dependence).",
-        "source analysis: 'reliance on Russia-backed militias for survival'",
-    ),
-    # --- 4. grievance and jihadism -------------------------------------------------------------------
-    _p(
-        "grievance_jihadism",
-        "grievance_rate",
-        0.11,
-        0.01,
-        0.21,
-        "share per month",
-        "Monthly adjustment of grievance toward its target.",
-        "calibrated: docs/calibration.md, fact SF-03 against the GTI-anchored start (stage violence); was 0.05: assumption",
-    ),
-    _p(
-        "grievance_jihadism",
-        "grievance_authoritarian",
-        0.54,
-        0.1,
-        0.6,
-        "index per unit",
-        "Grievance from unaccountable rule.",
-        "calibrated: docs/calibration.md, fact SF-03 against the GTI-anchored start (stage violence); was 0.35: source analysis, 'authoritarian, unaccountable, and externally controlled regimes fuel grievances'",
-    ),
-    _p(
-        "grievance_jihadism",
-        "grievance_external",
-        0.11,
-        0.0,
-        0.5,
-        "index per presence level",
-        "Grievance from external (Russian-backed) control of security.",
-        "calibrated: docs/calibration.md, fact SF-03 against the GTI-anchored start (stage violence); was 0.25: source analysis ('externally controlled'), SF-05 Moura massacre",
-    ),
-    _p(
-        "grievance_jihadism",
-        "grievance_fragility",
-        0.35,
-        0.1,
-        0.6,
-        "index per unit",
-        "Grievance from weak state capacity (services, justice).",
-        _A,
-    ),
-    _p(
-        "grievance_jihadism",
-        "grievance_violence",
-        0.042,
-        0.0,
-        0.6,
-        "index per unit",
-        "Grievance from jihadist and counter-insurgency violence.",
-        "calibrated: docs/calibration.md, fact SF-03 against the GTI-anchored start (stage violence); was 0.3: assumption",
-    ),
-    _p(
-        "grievance_jihadism",
-        "jihad_growth",
-        0.24,
-        0.0,
-        0.3,
-        "per month",
-        "Logistic growth rate of jihadist activity at full pressure.",
-        "calibrated: docs/calibration.md, fact SF-03 against the GTI-anchored start (stage violence); was 0.06: assumption",
-    ),
-    _p(
-        "grievance_jihadism",
-        "jihad_seed",
-        0.0,
-        0.0,
-        0.02,
-        "per month",
-        "Appearance of new jihadist activity at full pressure (lets it start from zero).",
-        "calibrated: docs/calibration.md, fact SF-03 against the GTI-anchored start (stage violence); was 0.004: with the observed start activity needs no seed, and a seed grows it in every fragile state (Sudan, Guinea)",
-    ),
-    _p(
-        "grievance_jihadism",
-        "jihad_suppression",
-        0.073,
-        0.01,
-        0.08,
-        "per month",
-        "Monthly suppression of jihadist activity per unit of state capacity.",
-        "calibrated: docs/calibration.md, fact SF-03 against the GTI-anchored start (stage violence); was 0.04: assumption",
-    ),
-    _p(
-        "grievance_jihadism",
-        "western_cover",
-        0.84,
-        0.0,
-        1.5,
-        "capacity units per presence level",
-        "Counter-terrorism support of Western forces, in units of state capacity.",
-        "calibrated: docs/calibration.md, fact SF-03 against the GTI-anchored start (stage violence); was 0.6: SF-03, violence rose after Western exits",
-    ),
-    _p(
-        "grievance_jihadism",
-        "russian_cover",
-        0.0,
-        0.0,
-        0.5,
-        "capacity units per presence level",
-        "Counter-terrorism effect of Russian forces, in units of state capacity.",
-        "SF-05: Russian presence does not by itself lower violence",
-    ),
-    _p(
-        "grievance_jihadism",
-        "jihad_pressure_threshold",
-        0.06,
-        0.0,
-        0.3,
-        "index",
-        "Pressure (grievance x fragility) below which jihadist groups cannot grow.",
-        "calibrated: docs/calibration.md, fact SF-03 against the GTI-anchored start (stage violence); was 0.2: assumption",
-    ),
-    _p(
-        "grievance_jihadism",
-        "jihad_spill",
-        0.012,
-        0.0,
-        0.06,
-        "per month",
-        "Monthly spill-over of jihadist activity into a weak neighbour, per unit of the source's activity x the difference.",
-        "calibrated: docs/calibration.md, fact SF-03 against the GTI-anchored start (stage violence); was 0.02: source analysis, groups spread across borders where states are weak",
-    ),
-    _p(
-        "grievance_jihadism",
-        "jihad_anchor",
-        0.88,
-        0.0,
-        1.0,
-        "share",
-        "Share of each state's net growth of jihadist activity at the start that is held as its "
-        "own drift (1: a state whose drivers do not change keeps its observed level).",
-        "calibrated: docs/calibration.md, fact SF-03 against the GTI-anchored start (stage violence); was 0 (no anchor): GTI 2019-2024, violence outside the Sahel stayed level or fell",
-    ),
-    _p(
-        "grievance_jihadism",
-        "coup_cover_loss",
-        0.61,
-        0.0,
-        1.0,
-        "share of capacity at full coup memory",
-        "Share of a state's capacity that stops covering the country right after a coup (the army "
-        "turns to regime security); it returns as the coup memory fades.",
-        "calibrated: docs/calibration.md, fact SF-03 against the GTI-anchored start (stage violence); was 0 (new): source analysis, the juntas put 'regime security first'",
-    ),
-    _p(
-        "grievance_jihadism",
-        "jihad_momentum",
-        0.0,
-        0.0,
-        0.5,
-        "share",
-        "Share of the observed growth of jihadist activity over the year before the start that "
-        "carries on as each state's drift (groups already expanding keep expanding).",
-        _A,
-    ),
-    _p(
-        "grievance_jihadism",
-        "jihad_spill_foothold",
-        0.02,
-        0.0,
-        0.1,
-        "index (activity)",
-        "Activity a state needs for the full spill from its neighbours: spill into it is scaled by "
-        "min(J / jihad_spill_foothold, 1), so groups spread where they already operate and not "
-        "into states without any (0: spill regardless of the receiver's own activity). 0.02 is "
-        "~2 deaths per million per year at jihad_deaths_full 100.",
-        "GTI 2019-2024 (roster jihadist_deaths_2019 / _2024, sim/data/actors_sources.md, "
-        "section 12, Jihadist violence): Guinea, Senegal and Mauritania had ~0 deaths while "
-        "neighbouring Mali's and Burkina Faso's rose; docs/calibration.md, sixth round "
-        "(0.02-0.1 give the same replay)",
-    ),
-    _p(
-        "grievance_jihadism",
-        "stability_jihad_weight",
-        0.5,
-        0.2,
-        0.8,
-        "share",
-        "Share of stability lost at full jihadist activity.",
-        _A,
-    ),
-    _p(
-        "grievance_jihadism",
-        "stability_conflict_weight",
-        0.4,
-        0.1,
-        0.7,
-        "share",
-        "Share of stability lost in full-scale war.",
-        _A,
-    ),
-    _p(
-        "grievance_jihadism",
-        "stability_coup_weight",
-        0.2,
-        0.0,
-        0.4,
-        "share",
-        "Share of stability lost right after a coup (fades with the coup memory).",
-        _A,
-    ),
-    # --- 5. coups and realignment -----------------------------------------------------------------
-    _p(
-        "coups",
-        "coup_logit_base",
-        -9.0,
-        -10.0,
-        -6.5,
-        "logit per month",
-        "Monthly log-odds of a coup attempt succeeding in a stable, capable state.",
-        "calibration target SF-09 (8 coups in 38 months in six Sahel/Sudan states)",
-    ),
-    _p(
-        "coups",
-        "coup_insecurity",
-        2.0,
-        1.0,
-        5.0,
-        "logit per unit",
-        "Coup log-odds per unit of jihadist activity ('justified by insecurity').",
-        "SF-03 (ACSS: the 2020 Mali coup was justified by insecurity)",
-    ),
-    _p(
-        "coups",
-        "coup_fragility",
-        2.5,
-        1.0,
-        5.0,
-        "logit per unit",
-        "Coup log-odds per unit of missing state capacity.",
-        _A,
-    ),
-    _p(
-        "coups",
-        "coup_trap",
-        1.2,
-        0.0,
-        2.5,
-        "logit",
-        "Extra coup log-odds in the years after a coup (the coup trap).",
-        "SF-09: Mali and Burkina Faso had two coups each within 9 months",
-    ),
-    _p(
-        "coups",
-        "coup_contagion",
-        1.5,
-        0.0,
-        2.0,
-        "logit per neighbouring coup",
-        "Extra coup log-odds per recent coup in a neighbouring state.",
-        "SF-09 clustering 2020-2023",
-    ),
-    _p(
-        "coups",
-        "coup_memory_months",
-        30.0,
-        12.0,
-        48.0,
-        "months",
-        "How long a coup raises the odds of another (e-folding time).",
-        _A,
-    ),
-    _p(
-        "coups",
-        "coup_military_regime",
-        -0.5,
-        -2.0,
-        1.0,
-        "logit",
-        "Coup log-odds change once the military already rules (consolidation vs counter-coups).",
-        _A,
-    ),
-    _p(
-        "coups",
-        "coup_monarchy",
-        -2.5,
-        -5.0,
-        0.0,
-        "logit",
-        "Coup log-odds change for monarchies (royal guards, rents).",
-        _A,
-    ),
-    _p(
-        "coups",
-        "coup_democracy",
-        -3.0,
-        -4.0,
-        0.0,
-        "logit",
-        "Coup log-odds change for democracies.",
-        "assumption, set so that the 2025-2035 baseline shows no coups in the region's "
-        "established democracies (Israel, Cyprus, Senegal), as 2019-2025 had none (SF-09)",
-    ),
-    _p(
-        "coups",
-        "coup_capacity_shield",
-        4.0,
-        0.0,
-        8.0,
-        "logit per unit above 0.5",
-        "Lower coup log-odds per unit of capacity above one half (MD states saw no coups).",
-        "SF-09: no coups in Mediterranean Dialogue states 2019-2025",
-    ),
-    _p(
-        "coups",
-        "coup_insecurity_rise",
-        8.0,
-        0.0,
-        20.0,
-        "logit per unit",
-        "Coup log-odds per unit of jihadist activity above its smoothed past (a surge of insecurity).",
-        "ACSS: the Sahel's coups were 'justified by insecurity' as violence surged 2019-2022 (SF-03, SF-09)",
-    ),
-    _p(
-        "coups",
-        "coup_rise_months",
-        18.0,
-        6.0,
-        36.0,
-        "months",
-        "Time constant of the smoothed past of jihadist activity that a surge is measured against.",
-        _A,
-    ),
-    _p(
-        "coups",
-        "coup_foreign_guard",
-        2.0,
-        0.0,
-        6.0,
-        "logit per presence unit",
-        "Lower coup log-odds per unit of Russian security presence guarding the regime.",
-        "source analysis: the juntas' 'reliance on Russia-backed militias for survival'; SF-09: no coup after 2023-07",
-    ),
-    _p(
-        "coups",
-        "coup_ties_gain",
-        0.27,
-        0.0,
-        0.3,
-        "index per unit hostility",
-        "Rise in a new junta's ties to Russia per unit of its hostility to the West.",
-        "calibrated: docs/calibration.md, facts SF-01, SF-02, SF-05, SF-10 (stage realignment; was 0.15: source analysis: juntas turned to Russia after dismantling Western partnerships)",
-    ),
-    _p(
-        "coups",
-        "hostility_mean",
-        0.7,
-        0.3,
-        0.9,
-        "index 0-1",
-        "Mean hostility to Western partners of a new junta (drawn per coup).",
-        "calibrated: docs/calibration.md, facts SF-01, SF-02, SF-05, SF-10 (stage realignment; was 0.6: SF-01 caveat: Mali, Burkina Faso, Niger hostile; Chad, Guinea less so)",
-    ),
-    _p(
-        "coups",
-        "hostility_spread",
-        0.33,
-        0.0,
-        0.5,
-        "index 0-1",
-        "Spread (half-width of a uniform draw) of a new junta's hostility.",
-        "calibrated: docs/calibration.md, facts SF-01, SF-02, SF-05, SF-10 (stage realignment; was 0.3: assumption)",
-    ),
-    _p(
-        "coups",
-        "hostility_grievance",
-        0.58,
-        0.0,
-        0.8,
-        "index per unit",
-        "Extra hostility of a new junta per unit of popular grievance (anti-French sentiment).",
-        "calibrated: docs/calibration.md, facts SF-01, SF-02, SF-05, SF-10 (stage realignment; was 0.4: assumption)",
-    ),
-    _p(
-        "coups",
-        "expel_hazard",
-        0.23,
-        0.02,
-        0.3,
-        "per month",
-        "Monthly probability scale that a hostile junta orders Western forces out.",
-        "calibrated: docs/calibration.md, facts SF-01, SF-02, SF-05, SF-10 (stage realignment; was 0.12: SF-01: French exits 5-15 months after the last coup)",
-    ),
-    _p(
-        "coups",
-        "expel_min_hostility",
-        0.32,
-        0.3,
-        0.8,
-        "index 0-1",
-        "Hostility below which a junta keeps Western partners.",
-        "calibrated: docs/calibration.md, facts SF-01, SF-02, SF-05, SF-10 (stage realignment; was 0.5: assumption)",
-    ),
-    _p(
-        "coups",
-        "withdrawal_months",
-        7.0,
-        1.0,
-        12.0,
-        "months",
-        "Months a Western force needs to leave once ordered out.",
-        "calibrated: docs/calibration.md, facts SF-01, SF-02, SF-05, SF-10 (stage realignment; was 6: SF-02: Burkina Faso one month, Niger five months, Mali six months)",
-    ),
-    _p(
-        "coups",
-        "hostility_contagion",
-        0.08,
-        0.0,
-        0.1,
-        "per month per hostile neighbour",
-        "Monthly hostility drift of a government per neighbour in the juntas' bloc (exit spreads).",
-        "calibrated: docs/calibration.md, facts SF-01, SF-02, SF-05, SF-10 (stage realignment; was 0.03: SF-02: the exit spread to Chad and Senegal)",
-    ),
-    _p(
-        "coups",
-        "bloc_min_members",
-        3.0,
-        2.0,
-        4.0,
-        "states",
-        "Juntas hostile to the West needed to form a bloc.",
-        "SF-10: the AES formed once the third junta appeared",
-        integer=True,
-    ),
-    _p(
-        "coups",
-        "bloc_ties_gain",
-        0.1,
-        0.0,
-        0.3,
-        "index",
-        "One-off gain in ties to Russia of the members when a junta bloc forms.",
-        _A,
-    ),
-    # --- 6. leverage over Europe --------------------------------------------------------------------
-    _p(
-        "leverage",
-        "migration_instability",
-        1.0,
-        0.3,
-        2.0,
-        "relative per unit",
-        "Rise in departures from a transit state per unit of lost stability.",
-        _A,
-    ),
-    _p(
-        "leverage",
-        "migration_origin",
-        1.0,
-        0.0,
-        2.0,
-        "relative per unit",
-        "Rise in departures on a route per unit of mean Sahel jihadist activity (origin push).",
-        _A,
-    ),
-    _p(
-        "leverage",
-        "migration_leverage",
-        0.8,
-        0.0,
-        2.0,
-        "relative per unit",
-        "Extra departures a Russia-aligned transit government can let through (manipulation).",
-        "source analysis: 'manipulation of migration flows toward Europe'",
-    ),
-    _p(
-        "leverage",
-        "migration_deal_effect",
-        0.4,
-        0.1,
-        0.7,
-        "share",
-        "Share of departures a migration-control deal stops while in force.",
-        "EU-Tunisia MoU 2023 (replay inputs); assumption for size",
-    ),
-    _p(
-        "leverage",
-        "material_alignment_weight",
-        1.0,
-        0.5,
-        1.5,
-        "risk per unit",
-        "Supply risk per unit of Russia-alignment of a producer, weighted by its supply share.",
-        "source analysis: 'tightening control over critical raw material supply chains'",
-    ),
-    _p(
-        "leverage",
-        "material_instability_weight",
-        0.5,
-        0.0,
-        1.0,
-        "risk per unit",
-        "Supply risk per unit of lost stability of a producer.",
-        _A,
-    ),
-    # --- 7. the sea ----------------------------------------------------------------------------------
-    _p(
-        "naval",
-        "russia_naval_base",
-        0.3,
-        0.0,
-        0.6,
-        "presence level",
-        "Russian naval presence in a zone with no Russian port (transits, shadowing ships).",
-        "source analysis: Italian ships off Libya 'almost always followed by a Russian spy ship'",
-    ),
-    _p(
-        "naval",
-        "russia_naval_per_base",
-        0.5,
-        0.2,
-        1.0,
-        "presence level",
-        "Extra Russian naval presence in a zone that holds an open Russian naval base.",
-        "source analysis: Derna would provide maintenance, reducing reliance on Baltic ports",
-    ),
-    _p(
-        "naval",
-        "naval_deterrence",
-        0.5,
-        0.0,
-        1.0,
-        "relative",
-        "How much allied naval presence in a sea zone slows Russian basing deals on its coast "
-        "(no effect at today's presence; 0 = none).",
-        "source analysis: naval presence 'insufficient to provide effective deterrence'",
-    ),
-    _p(
-        "naval",
-        "incident_rate",
-        0.25,
-        0.05,
-        1.0,
-        "incidents per month at full overlap",
-        "Expected dangerous incidents per month in a zone with full NATO and Russian presence.",
-        _A,
-    ),
-    _p(
-        "naval",
-        "incident_ties_effect",
-        0.5,
-        0.0,
-        1.0,
-        "relative",
-        "Extra incidents when Russia has a host's support on the coast (a base's air cover).",
-        _A,
-    ),
-    _p(
-        "naval",
-        "naval_cost_musd_year",
-        150.0,
-        50.0,
-        400.0,
-        "USD million per zone-year at presence 1",
-        "Cost of keeping Sea Guardian-level presence in one zone for a year.",
-        _A,
-    ),
-    # --- 8. alliance cohesion ----------------------------------------------------------------------------
-    _p(
-        "cohesion",
-        "satisfaction_rate",
-        0.05,
-        0.01,
-        0.15,
-        "share per month",
-        "Monthly adjustment of a southern ally's satisfaction toward its target.",
-        _A,
-    ),
-    _p(
-        "cohesion",
-        "satisfaction_base",
-        0.5,
-        0.3,
-        0.7,
-        "index 0-1",
-        "Satisfaction of a southern ally with no threat and no southern attention.",
-        _A,
-    ),
-    _p(
-        "cohesion",
-        "attention_weight",
-        0.5,
-        0.1,
-        1.0,
-        "index per unit",
-        "Satisfaction gained per unit of NATO attention to the south.",
-        "source analysis: reassure southern members 'their concerns are being heard'",
-    ),
-    _p(
-        "cohesion",
-        "threat_weight",
-        0.5,
-        0.1,
-        1.0,
-        "index per unit",
-        "Satisfaction lost per unit of unanswered threat from the south.",
-        "source analysis: Crosetto, Sánchez criticism (2025)",
-    ),
-    _p(
-        "cohesion",
-        "attention_summit_weight",
-        1.0,
-        0.0,
-        3.0,
-        "relative weight",
-        "Weight of recent summit invitations of MD/ICI partners in NATO's attention to the south. "
-        "Weights are normalised over their group; equal weights (1) are a transparent default.",
-        "assumption; source analysis: summits 'signal the policies' the Alliance prioritises",
-    ),
-    _p(
-        "cohesion",
-        "attention_dcb_weight",
-        1.0,
-        0.0,
-        3.0,
-        "relative weight",
-        "Weight of active DCB packages in NATO's attention to the south. "
-        "Weights are normalised over their group; equal weights (1) are a transparent default.",
-        "assumption; source analysis: DCB programmes 'remain underutilized'",
-    ),
-    _p(
-        "cohesion",
-        "attention_hub_weight",
-        1.0,
-        0.0,
-        3.0,
-        "relative weight",
-        "Weight of the NSD-S Hub's mandate in NATO's attention to the south. "
-        "Weights are normalised over their group; equal weights (1) are a transparent default.",
-        "assumption; source analysis: the Hub 'remains on the sidelines'",
-    ),
-    _p(
-        "cohesion",
-        "attention_sr_weight",
-        1.0,
-        0.0,
-        3.0,
-        "relative weight",
-        "Weight of the special representative's leverage in NATO's attention to the south. "
-        "Weights are normalised over their group; equal weights (1) are a transparent default.",
-        "assumption; source analysis: the representative 'remains a marginal player'",
-    ),
-    _p(
-        "cohesion",
-        "attention_framework_weight",
-        1.0,
-        0.0,
-        3.0,
-        "relative weight",
-        "Weight of the MD and ICI revival in NATO's attention to the south. "
-        "Weights are normalised over their group; equal weights (1) are a transparent default.",
-        "assumption; source analysis: MD and ICI 'valuable, existing tools for trust-building'",
-    ),
-    _p(
-        "cohesion",
-        "threat_influence_weight",
-        1.0,
-        0.0,
-        3.0,
-        "relative weight",
-        "Weight of Russia's share of influence in the region in the southern threat an ally perceives. "
-        "Weights are normalised over their group; equal weights (1) are a transparent default.",
-        "assumption; source analysis: 'Russia's growing influence in North Africa and the Sahel poses ... challenges to NATO's security'",
-    ),
-    _p(
-        "cohesion",
-        "threat_migration_weight",
-        1.0,
-        0.0,
-        3.0,
-        "relative weight",
-        "Weight of migration pressure toward the ally in the southern threat it perceives. "
-        "Weights are normalised over their group; equal weights (1) are a transparent default.",
-        "assumption; source analysis: 'manipulation of migration flows toward Europe'",
-    ),
-    _p(
-        "cohesion",
-        "threat_sea_weight",
-        1.0,
-        0.0,
-        3.0,
-        "relative weight",
-        "Weight of naval incidents on the ally's coasts in the southern threat it perceives. "
-        "Weights are normalised over their group; equal weights (1) are a transparent default.",
-        "assumption; source analysis: 'risk of direct incidents between NATO and Russia'",
-    ),
-    _p(
-        "cohesion",
-        "engagement_memory_months",
-        12.0,
-        6.0,
-        36.0,
-        "months",
-        "How long a summit invitation counts as recent attention (e-folding time).",
-        _A,
-    ),
-    _p(
-        "cohesion",
-        "engagement_dcb_saturation",
-        4.0,
-        2.0,
-        10.0,
-        "packages",
-        "Active DCB packages at which the DCB part of NATO's attention is full.",
-        "SF-12: four southern DCB packages existed by 2022",
-    ),
-    _p(
-        "cohesion",
-        "migration_threat_scale",
-        2.0,
-        1.0,
-        4.0,
-        "multiple of start level",
-        "Migration toward an ally, as a multiple of its start level, felt as full threat.",
-        _A,
-    ),
-    _p(
-        "cohesion",
-        "spending_target_pct",
-        3.5,
-        2.0,
-        5.0,
-        "% of GDP",
-        "Core defence spending the allies converge to by 2035 (plus 1.5% related spending).",
-        "NATO The Hague summit declaration, June 2025 (5% of GDP by 2035: 3.5% core + 1.5%)",
-    ),
-    _p(
-        "cohesion",
-        "spending_target_year",
-        2035.0,
-        2030.0,
-        2040.0,
-        "year",
-        "Year by which the spending target is due.",
-        "NATO The Hague summit declaration, June 2025",
-        integer=True,
-    ),
-    _p(
-        "cohesion",
-        "spending_threat_weight",
-        0.5,
-        0.0,
-        1.0,
-        "relative",
-        "How much a perceived southern threat speeds an ally's path to the target.",
-        _A,
-    ),
-    # --- influence and alignment ---------------------------------------------------------------------------
-    _p(
-        "influence",
-        "nato_trust_weight",
-        0.6,
-        0.3,
-        0.9,
-        "influence per unit",
-        "NATO influence per unit of trust.",
-        _A,
-    ),
-    _p(
-        "influence",
-        "nato_presence_weight",
-        0.4,
-        0.1,
-        0.7,
-        "influence per unit",
-        "NATO influence per unit of Western military presence.",
-        _A,
-    ),
-    _p(
-        "influence",
-        "russia_ties_weight",
-        0.6,
-        0.3,
-        0.9,
-        "influence per unit",
-        "Russian influence per unit of ties.",
-        _A,
-    ),
-    _p(
-        "influence",
-        "russia_presence_weight",
-        0.4,
-        0.1,
-        0.7,
-        "influence per unit",
-        "Russian influence per unit of Russian military presence.",
-        _A,
-    ),
-    _p(
-        "influence",
-        "aligned_threshold",
-        0.2,
-        0.1,
-        0.4,
-        "alignment units",
-        "Alignment beyond which a state counts as aligned with one side (alignment in [-1, 1]).",
-        _A,
-    ),
+def _load() -> tuple[Parameter, ...]:
+    text = resources.files("sim").joinpath("data/parameters.toml").read_text(encoding="utf-8")
+    rows = tomllib.loads(text)["parameter"]
+    known = {f.name for f in fields(Parameter)}
+    out = []
+    for row in rows:
+        extra = set(row) - known
+        if extra:
+            raise RegistryError(f"sim/data/parameters.toml: {row.get('name')}: unknown {extra}")
+        integer = bool(row.get("integer", False))
+        for key in ("default", "low", "high"):
+            row[key] = float(row[key])
+        out.append(Parameter(**{**row, "integer": integer}))
+        _check_entry(out[-1])
+    return tuple(out)
+
+
+_ENTRIES: tuple[Parameter, ...] = _load()
+REGISTRY: dict[str, Parameter] = {p.name: p for p in _ENTRIES}
+if len(REGISTRY) != len(_ENTRIES):
+    raise RegistryError("sim/data/parameters.toml: duplicate parameter names")
+
+LEVERS: dict[str, Parameter] = {p.name: p for p in _ENTRIES if p.kind == "lever"}
+"""The scalar policy levers, by name (their scenario home is ``section.field``)."""
+PARAMETERS: dict[str, Parameter] = {p.name: p for p in _ENTRIES if p.kind != "lever"}
+"""Everything a run resolves into `Params`: coefficients, initials, switches, constants."""
+SWITCHES: tuple[str, ...] = tuple(p.name for p in _ENTRIES if p.kind == "switch")
+
+
+def section_levers(section: str) -> tuple[Parameter, ...]:
+    """The levers a scenario section holds, in registry order."""
+    return tuple(p for p in LEVERS.values() if p.section == section)
+
+
+def uncertain() -> tuple[str, ...]:
+    """The names designs sample by default: the uncertain coefficients and initials."""
+    return tuple(p.name for p in _ENTRIES if p.uncertain)
+
+
+Params = make_dataclass(
+    "Params",
+    [(name, Any) for name in PARAMETERS],
+    frozen=True,
+    slots=True,
+)
+Params.__doc__ = (
+    "The resolved registry of one run (or one design's runs): one attribute per "
+    "coefficient, initial condition, switch and constant, frozen. A value is a float, "
+    "or an array of per-run values where a design resolves many runs at once."
 )
 
-REGISTRY: dict[str, Parameter] = {p.name: p for p in _ENTRIES}
-if len(REGISTRY) != len(_ENTRIES):  # pragma: no cover - guards the declaration above
-    raise RuntimeError("duplicate parameter names in the registry")
+Levers = make_dataclass(
+    "Levers",
+    [(p.name, float) for p in LEVERS.values()],
+    slots=True,
+)
+Levers.__doc__ = (
+    "The standing scalar levers of a run: the scenario's values, changed by dated "
+    "policy changes (the events mechanism). Mutable on purpose: the state owns them."
+)
 
 
 class UnknownParameterError(KeyError):
@@ -1378,15 +162,29 @@ def suggest(name: str, choices: Iterable[str]) -> str:
 
 
 def defaults() -> dict[str, float]:
-    """Every parameter at its default."""
-    return {p.name: p.default for p in _ENTRIES}
+    """Every non-lever parameter at its default."""
+    return {p.name: p.default for p in PARAMETERS.values()}
 
 
-def check_value(name: str, value: float) -> float:
-    """Validate one override against the registry; returns it as a float."""
-    if name not in REGISTRY:
-        raise UnknownParameterError(f"unknown parameter {name!r}{suggest(name, REGISTRY)}")
-    p = REGISTRY[name]
+def check_value(name: str, value: Any) -> float | np.ndarray:
+    """Validate one override against the registry: a number, or an array of per-run
+    numbers, inside the declared range; returns a float or a float array."""
+    if name not in PARAMETERS:
+        hint = (
+            f" ({name} is a lever: set it in the scenario's {LEVERS[name].section} section)"
+            if name in LEVERS
+            else suggest(name, PARAMETERS)
+        )
+        raise UnknownParameterError(f"unknown parameter {name!r}{hint}")
+    p = PARAMETERS[name]
+    if isinstance(value, np.ndarray):
+        arr = value.astype(float)
+        bad = arr[(arr < p.low) | (arr > p.high) | np.isnan(arr)]
+        if bad.size:
+            raise ParameterRangeError(
+                f"{name} = {bad[0]} is outside its range [{p.low}, {p.high}] ({p.unit})"
+            )
+        return arr
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ParameterRangeError(f"{name} must be a number in [{p.low}, {p.high}], got {value!r}")
     if not p.low <= value <= p.high:
@@ -1398,12 +196,12 @@ def check_value(name: str, value: float) -> float:
     return float(value)
 
 
-def resolve(overrides: Mapping[str, float] | None = None) -> SimpleNamespace:
-    """Defaults with validated overrides, as attribute access for the mechanisms."""
-    values = defaults()
+def resolve(overrides: Mapping[str, Any] | None = None) -> Params:  # type: ignore[valid-type]
+    """Defaults with validated overrides, as a frozen `Params` for the mechanisms."""
+    values: dict[str, Any] = defaults()
     for name, value in (overrides or {}).items():
         values[name] = check_value(name, value)
-    return SimpleNamespace(**values)
+    return Params(**values)
 
 
 def table() -> list[dict]:
@@ -1412,13 +210,13 @@ def table() -> list[dict]:
 
 
 def salib_problem(names: Iterable[str] | None = None) -> dict:
-    """The SALib `problem` dict over the named parameters (all by default)."""
-    chosen = list(names) if names is not None else [p.name for p in _ENTRIES]
+    """The SALib `problem` dict over the named parameters (the uncertain ones by default)."""
+    chosen = list(names) if names is not None else list(uncertain())
     for n in chosen:
-        if n not in REGISTRY:
-            raise UnknownParameterError(f"unknown parameter {n!r}{suggest(n, REGISTRY)}")
+        if n not in PARAMETERS:
+            raise UnknownParameterError(f"unknown parameter {n!r}{suggest(n, PARAMETERS)}")
     return {
         "num_vars": len(chosen),
         "names": chosen,
-        "bounds": [[REGISTRY[n].low, REGISTRY[n].high] for n in chosen],
+        "bounds": [[PARAMETERS[n].low, PARAMETERS[n].high] for n in chosen],
     }

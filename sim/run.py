@@ -86,5 +86,5 @@ def simulate(scenario: Scenario, seed: int | None = None) -> Result:
         seed=model.seed,
         monthly=rec.monthly(),
         countries=rec.countries(),
-        events=events_frame(model.state.events),
+        events=events_frame(model.events),
     )

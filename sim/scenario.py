@@ -23,6 +23,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     ValidationError,
+    create_model,
     field_validator,
     model_validator,
 )
@@ -72,7 +73,21 @@ def _check_site(site: str) -> str:
     return site
 
 
-LEVERS = ("hub_mandate", "special_representative", "md_revival", "ici_revival")
+# the policy section's scalar levers, generated from the registry (kind = "lever")
+LEVERS: tuple[str, ...] = tuple(p.field for p in _params.section_levers("policy"))
+
+
+def _lever_fields(section: str, *, optional: bool = False) -> dict[str, Any]:
+    """Pydantic field definitions for a section's levers: default, bounds and meaning
+    from the registry, so the schema never restates them."""
+    out: dict[str, Any] = {}
+    for p in _params.section_levers(section):
+        default = None if optional else p.default
+        kind = float | None if optional else float
+        out[p.field] = (kind, Field(default, ge=p.low, le=p.high, description=p.description))
+    return out
+
+
 NAVAL_PRESENCE_RANGE = (0.0, 2.0)  # 1 = Operation Sea Guardian's 2025 level in a zone
 
 
@@ -156,16 +171,12 @@ class DCBPackage(BaseModel):
         return None if v is None else _check_code(v)
 
 
-class PolicyChange(BaseModel):
+class _PolicyChangeBase(BaseModel):
     """A dated change of a standing lever (e.g. the special representative appointed in
     2024-07): from its date on, the named levers take the new values."""
 
     model_config = _STRICT
     date: Month
-    hub_mandate: float | None = Field(None, ge=0.0, le=1.0)
-    special_representative: float | None = Field(None, ge=0.0, le=1.0)
-    md_revival: float | None = Field(None, ge=0.0, le=1.0)
-    ici_revival: float | None = Field(None, ge=0.0, le=1.0)
     naval_presence: dict[str, float] | None = None
     note: str = ""
     source: str = ""
@@ -184,20 +195,20 @@ class PolicyChange(BaseModel):
         return self
 
 
-class Policy(BaseModel):
-    """The Alliance's levers."""
+PolicyChange = create_model(
+    "PolicyChange",
+    __base__=_PolicyChangeBase,
+    __module__=__name__,
+    **_lever_fields("policy", optional=True),
+)
+
+
+class _PolicyBase(BaseModel):
+    """The Alliance's levers (the scalar ones are generated from the registry)."""
 
     model_config = _STRICT
     summits: list[Summit] = Field(default_factory=list)
     dcb: list[DCBPackage] = Field(default_factory=list)
-    hub_mandate: float = Field(
-        0.2, ge=0.0, le=1.0, description="NSD-S Hub mandate, 1 = original role"
-    )
-    special_representative: float = Field(
-        0.2, ge=0.0, le=1.0, description="special representative's leverage, 1 = a department"
-    )
-    md_revival: float = Field(0.0, ge=0.0, le=1.0, description="Mediterranean Dialogue revival")
-    ici_revival: float = Field(0.0, ge=0.0, le=1.0, description="ICI revival")
     naval_presence: dict[str, float] = Field(
         default_factory=lambda: {"Central Med": 1.0, "Eastern Med": 1.0, "Western Med": 0.5}
     )
@@ -222,11 +233,15 @@ class Policy(BaseModel):
         return v
 
 
-class Russia(BaseModel):
+Policy = create_model(
+    "Policy", __base__=_PolicyBase, __module__=__name__, **_lever_fields("policy")
+)
+
+
+class _RussiaBase(BaseModel):
     """Russia's posture: budget and the status of its bases and basing talks."""
 
     model_config = _STRICT
-    budget: float = Field(1.0, ge=0.0, le=3.0, description="scale of the 2025 influence budget")
     security_deployments: bool = Field(True, description="may deploy Africa Corps when invited")
     denied: list[str] = Field(
         default_factory=list,
@@ -246,6 +261,11 @@ class Russia(BaseModel):
         for site in v:
             _check_site(site)
         return v
+
+
+Russia = create_model(
+    "Russia", __base__=_RussiaBase, __module__=__name__, **_lever_fields("russia")
+)
 
 
 class Event(BaseModel):

@@ -628,7 +628,7 @@ def _check_out(out: Path, batch_plan, settings: dict) -> None:
     )
 
 
-def run(
+def run(  # noqa: C901, PLR0915 - the orchestration moves into the sensitivity package (methods, result, run)
     scenario: Scenario,
     method: str,
     n: int,

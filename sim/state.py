@@ -9,21 +9,23 @@ conditions from the roster data of the scenario's start year and the registry.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field
+from dataclasses import fields as dc_fields
 from functools import cache
 from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 
 from .calendar import format_month, parse_month, year_of
 from .geography import load_region
+from .params import LEVERS, Levers
 from .roster import REGIMES, SUBREGIONS, Roster, load_roster, load_table
-from .scenario import LEVERS, SEA_ZONES, Scenario
+from .scenario import SEA_ZONES, Scenario
 
 CENTRAL_SAHEL = ("MLI", "BFA", "NER")
 CLOSE_TO_RUSSIA = ("DZA", "EGY")  # named by the source analysis
 NON_ACTORS = ("RUS", "XNA")  # act, but hold no state of a country of the region
-ALLIES = ("ally_south", "ally_offgrid")
 
 
 @dataclass
@@ -38,106 +40,184 @@ class Base:
     since: int | None = None
 
 
-@dataclass
-class State:
-    """All that changes during a run, plus the static tables the mechanisms need."""
+KINDS = ("static", "derived", "dynamic", "output", "private")
+"""What a State field is: ``static`` input (data and scenario, never changes in a run);
+``derived`` constant (computed once at the start); ``dynamic`` (carried from month to
+month); ``output`` (overwritten each month, read by later mechanisms or the recorder);
+``private`` (the mechanisms' own typed sub-states, keyed by mechanism name)."""
 
-    codes: tuple[str, ...]
-    month: int
-    start: int
+SHAPES = (
+    "scalar",
+    "actor",
+    "actor*actor",
+    "actor*zone",
+    "zone",
+    "route",
+    "route*actor",
+    "site",
+    "month*actor",
+    "mapping",
+    "log",
+)
+"""The shape of a field: one value, one per actor, per actor pair, per sea zone, per
+migration route, per base site, per month of the run and actor, a lookup, or the log."""
+
+
+def _f(kind: str, shape: str, default: Any = MISSING, factory: Any = MISSING) -> Any:
+    """A declared State field: its kind and shape travel with it (``State.fields()``)."""
+    meta = {"kind": kind, "shape": shape}
+    if factory is not MISSING:
+        return field(default_factory=factory, metadata=meta)
+    if default is not MISSING:
+        return field(default=default, metadata=meta)
+    return field(metadata=meta)
+
+
+def _zeros() -> np.ndarray:
+    return np.zeros(0)
+
+
+@dataclass(slots=True, eq=False)
+class State:
+    """All that changes during a run, plus the static tables the mechanisms need.
+
+    A closed contract: every field a mechanism reads or writes is declared here with its
+    kind and shape (`State.fields()`); slots make an undeclared attribute an error.
+    Values a single mechanism keeps for itself live in that mechanism's own typed
+    sub-state, ``private[NAME]`` (sim.mechanisms.<name>.Private).
+    """
+
+    codes: tuple[str, ...] = _f("static", "actor")
+    month: int = _f("dynamic", "scalar")
+    start: int = _f("static", "scalar")
     # static per actor
-    population: np.ndarray
-    kind: np.ndarray
-    subregion: np.ndarray
-    on_grid: np.ndarray
-    region_member: np.ndarray  # on-grid non-NATO states: where influence is contested
-    ally_south: np.ndarray
-    md: np.ndarray
-    ici: np.ndarray
-    capacity_struct: np.ndarray
-    strategic_value: np.ndarray
-    adjacency: np.ndarray  # row-normalised neighbour matrix
-    neighbours: np.ndarray  # 0/1 neighbour matrix
-    friction: np.ndarray  # friction[a, b]
+    population: np.ndarray = _f("static", "actor")
+    kind: np.ndarray = _f("static", "actor")
+    subregion: np.ndarray = _f("static", "actor")
+    on_grid: np.ndarray = _f("static", "actor")
+    nato: np.ndarray = _f("static", "actor")
+    region_member: np.ndarray = _f("static", "actor")  # on-grid non-NATO: contested
+    ally_south: np.ndarray = _f("static", "actor")
+    md: np.ndarray = _f("static", "actor")
+    ici: np.ndarray = _f("static", "actor")
+    mnna: np.ndarray = _f("static", "actor")  # US major non-NATO allies at the start
+    close_to_russia: np.ndarray = _f("static", "actor")  # named by the source analysis
+    fsi: np.ndarray = _f("static", "actor")  # Fragile States Index at the start
+    base_host: np.ndarray = _f("static", "actor")  # hosts a site of sim/data/bases.csv
+    adjacency: np.ndarray = _f("static", "actor*actor")  # row-normalised neighbours
+    neighbours: np.ndarray = _f("static", "actor*actor")  # 0/1 neighbour matrix
+    jihad_observed: np.ndarray = _f("static", "actor")  # deaths per million (NaN: none)
+    deploy_allowed: np.ndarray = _f("static", "actor")  # scenario russia.denied
+    # scenario switches
+    endogenous_coups: bool = _f("static", "scalar", True)
+    security_deployments: bool = _f("static", "scalar", True)
     # dynamic per actor
-    trust: np.ndarray
-    capacity: np.ndarray
-    grievance: np.ndarray
-    jihad: np.ndarray
-    ties: np.ndarray
-    rpres: np.ndarray
-    wpres: np.ndarray
-    wpres_target: np.ndarray
-    conflict: np.ndarray
-    coup_memory: np.ndarray
-    hostility: np.ndarray
-    regime: np.ndarray  # index into REGIMES
-    bloc: np.ndarray
-    migration_deal: np.ndarray
-    dcb_intensity: np.ndarray
-    dcb_pipeline: np.ndarray
-    nato_inf: np.ndarray
-    russia_inf: np.ndarray
-    alignment: np.ndarray
-    stability: np.ndarray
-    satisfaction: np.ndarray
-    threat: np.ndarray
-    milex: np.ndarray
+    trust: np.ndarray = _f("dynamic", "actor", factory=_zeros)
+    capacity: np.ndarray = _f("dynamic", "actor", factory=_zeros)
+    capacity_struct: np.ndarray = _f("dynamic", "actor", factory=_zeros)
+    grievance: np.ndarray = _f("dynamic", "actor", factory=_zeros)
+    jihad: np.ndarray = _f("dynamic", "actor", factory=_zeros)
+    ties: np.ndarray = _f("dynamic", "actor", factory=_zeros)
+    rpres: np.ndarray = _f("dynamic", "actor", factory=_zeros)
+    wpres: np.ndarray = _f("dynamic", "actor", factory=_zeros)
+    wpres_target: np.ndarray = _f("dynamic", "actor", factory=_zeros)
+    conflict: np.ndarray = _f("dynamic", "actor", factory=_zeros)
+    coup_memory: np.ndarray = _f("dynamic", "actor", factory=_zeros)
+    hostility: np.ndarray = _f("dynamic", "actor", factory=_zeros)
+    regime: np.ndarray = _f("dynamic", "actor", factory=_zeros)  # index into REGIMES
+    junta_since: np.ndarray = _f("dynamic", "actor", factory=_zeros)  # month of takeover
+    bloc: np.ndarray = _f("dynamic", "actor", factory=_zeros)
+    migration_deal: np.ndarray = _f("dynamic", "actor", factory=_zeros)
+    dcb_intensity: np.ndarray = _f("dynamic", "actor", factory=_zeros)
+    dcb_pipeline: np.ndarray = _f("dynamic", "actor", factory=_zeros)
+    invited_recent: np.ndarray = _f("dynamic", "actor", factory=_zeros)
+    nato_inf: np.ndarray = _f("dynamic", "actor", factory=_zeros)
+    russia_inf: np.ndarray = _f("dynamic", "actor", factory=_zeros)
+    alignment: np.ndarray = _f("dynamic", "actor", factory=_zeros)
+    camp: np.ndarray = _f("dynamic", "actor", factory=_zeros)
+    stability: np.ndarray = _f("dynamic", "actor", factory=_zeros)
+    satisfaction: np.ndarray = _f("dynamic", "actor", factory=_zeros)
+    threat: np.ndarray = _f("dynamic", "actor", factory=_zeros)
+    milex: np.ndarray = _f("dynamic", "actor", factory=_zeros)
+    friction: np.ndarray = _f("dynamic", "actor*actor", factory=_zeros)  # friction[a, b]
+    levers: Levers | None = _f("dynamic", "scalar", None)  # type: ignore[valid-type]
     # sea
-    zones: tuple[str, ...]
-    nato_naval: np.ndarray
-    russia_naval: np.ndarray
-    coastal: np.ndarray  # coastal[actor, zone] 0/1
-    bases: list[Base]
+    zones: tuple[str, ...] = _f("static", "zone", ())
+    coastal: np.ndarray = _f("static", "actor*zone", factory=_zeros)  # 0/1
+    nato_naval: np.ndarray = _f("dynamic", "zone", factory=_zeros)
+    russia_naval: np.ndarray = _f("output", "zone", factory=_zeros)
+    bases: list[Base] = _f("dynamic", "site", factory=list)
     # leverage tables
-    route_names: tuple[str, ...]
-    route_dest: tuple[str, ...]
-    route_base: np.ndarray  # arrivals per month on each route in the base year
-    route_share: np.ndarray  # [route, actor] share of departures
-    material_weight: np.ndarray  # per actor: share-weighted importance as a producer
-    # scenario schedule and switches
-    scenario: Scenario
-    levers: SimpleNamespace = field(default_factory=SimpleNamespace)
-    endogenous_coups: bool = True
-    security_deployments: bool = True
-    deploy_allowed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    route_names: tuple[str, ...] = _f("static", "route", ())
+    route_dest: tuple[str, ...] = _f("static", "route", ())
+    route_base: np.ndarray = _f("static", "route", factory=_zeros)  # arrivals/month, base year
+    route_share: np.ndarray = _f("static", "route*actor", factory=_zeros)
+    material_weight: np.ndarray = _f("static", "actor", factory=_zeros)
+    # the scenario's schedule
+    scheduled: dict[int, list] = _f("static", "mapping", factory=dict)
+    summits: dict[int, tuple] = _f("static", "mapping", factory=dict)
+    dcb_plan: np.ndarray = _f("static", "month*actor", factory=_zeros)
+    dcb_friction: np.ndarray = _f("static", "month*actor", factory=_zeros)
+    # derived constants
+    military: int = _f("derived", "scalar", 4)  # REGIMES index of military rule
+    subregion_index: dict[str, np.ndarray] = _f("derived", "mapping", factory=dict)
+    central_sahel: np.ndarray = _f("derived", "actor", factory=_zeros)  # indices
+    jihad_prior: np.ndarray = _f("derived", "actor", factory=_zeros)  # year before start
+    strategic_value: np.ndarray = _f("derived", "actor", factory=_zeros)  # to Russia
     # per-step outputs
-    coups_this_month: int = 0
-    coup_risk: np.ndarray = field(default_factory=lambda: np.zeros(0))  # coups.apply
-    incidents: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    spending_musd: float = 0.0
-    engagement: float = 0.0
-    migration: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    departures: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    material_risk: float = 0.0
-    invited_this_month: tuple[str, ...] = ()
-    events: list[dict] = field(default_factory=list)
-    # derived tables, filled by build_state
-    openness: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    authoritarian: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    coup_regime_term: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    military: int = 4
-    coup_decay: float = 1.0
-    invite_memory: float = 1.0
-    invited_recent: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    russia_alloc: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    ties_floor: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    camp: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
-    camp_anchor: np.ndarray = field(default_factory=lambda: np.zeros((4, 0)))
-    incident_memory: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    route_push0: np.ndarray = field(default_factory=lambda: np.ones(0))
-    scheduled: dict[int, list] = field(default_factory=dict)
-    summits: dict[int, tuple] = field(default_factory=dict)
-    dcb_plan: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
-    dcb_friction: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
-    subregion_index: dict[str, np.ndarray] = field(default_factory=dict)
-    central_med: int = 0
-    central_sahel: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
-    # initial jihadism: observed deaths per million per year (NaN: none in the roster) and
-    # the registry's deaths per million per year at activity 1 (sim.model._initialise)
-    jihad_observed: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    jihad_deaths_full: float = 1.0
-    jihad_drift: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    coups_this_month: int = _f("output", "scalar", 0)
+    coup_risk: np.ndarray = _f("output", "actor", factory=_zeros)
+    incidents: np.ndarray = _f("output", "zone", factory=_zeros)
+    spending_musd: float = _f("output", "scalar", 0.0)
+    engagement: float = _f("output", "scalar", 0.0)
+    migration: np.ndarray = _f("output", "route", factory=_zeros)
+    departures: np.ndarray = _f("output", "actor", factory=_zeros)
+    material_risk: float = _f("output", "scalar", 0.0)
+    russia_alloc: np.ndarray = _f("output", "actor", factory=_zeros)
+    events: list[dict] = _f("output", "log", factory=list)
+    # the mechanisms' own sub-states
+    private: dict[str, Any] = _f("private", "mapping", factory=dict)
+
+    @classmethod
+    def fields(cls) -> dict[str, tuple[str, str]]:
+        """Every declared field: name -> (kind, shape)."""
+        return {f.name: (f.metadata["kind"], f.metadata["shape"]) for f in dc_fields(cls)}
+
+    @classmethod
+    def blank(
+        cls,
+        codes: tuple[str, ...],
+        zones: tuple[str, ...] = (),
+        routes: tuple[str, ...] = (),
+        months: int = 1,
+        start: int = 0,
+    ) -> State:
+        """A State of the given actors with every array zero in its declared shape, so a
+        mechanism can be tested alone on a handful of hand-set actors."""
+        n, sizes = len(codes), {"actor": len(codes), "zone": len(zones), "route": len(routes)}
+        sizes["month"] = months
+        values: dict[str, Any] = {"codes": tuple(codes), "month": start, "start": start}
+        values |= {"zones": tuple(zones), "route_names": tuple(routes)}
+        values["route_dest"] = tuple("" for _ in routes)
+        for name, (_, shape) in cls.fields().items():
+            if name in values or shape in ("scalar", "mapping", "log", "site"):
+                continue
+            dims = tuple(sizes[d] for d in shape.split("*"))
+            values[name] = np.zeros(dims)
+        for name in ("kind", "subregion"):
+            values[name] = np.full(n, "", dtype=object)
+        for name in ("on_grid", "nato", "region_member", "ally_south", "md", "ici", "mnna"):
+            values[name] = np.zeros(n, dtype=bool)
+        values["close_to_russia"] = np.zeros(n, dtype=bool)
+        values["deploy_allowed"] = np.ones(n, dtype=bool)
+        values["bloc"] = np.zeros(n, dtype=bool)
+        values["regime"] = np.zeros(n, dtype=int)
+        values["camp"] = np.zeros(n, dtype=int)
+        values["junta_since"] = np.full(n, -(10**6), dtype=np.int64)
+        values["jihad_observed"] = np.full(n, np.nan)
+        values["jihad_prior"] = np.full(n, np.nan)
+        values["central_sahel"] = np.zeros(0, dtype=int)
+        return cls(**values)
 
     @property
     def n(self) -> int:
@@ -172,17 +252,66 @@ def regime_index(name: str) -> int:
     return REGIMES.index(name)
 
 
-def _capacity(fsi: np.ndarray, p) -> np.ndarray:
-    cap = (p.capacity_fsi_worst - fsi) / (p.capacity_fsi_worst - p.capacity_fsi_best)
-    return np.clip(np.nan_to_num(cap, nan=1.0), 0.0, 1.0)
-
-
 def stream(seed: int, name: str) -> np.random.Generator:
     """The random stream of one mechanism: independent of every other mechanism's draws,
     so two scenarios run with one seed face the same shocks (common random numbers)."""
     return np.random.default_rng(
         np.random.SeedSequence(seed, spawn_key=(zlib.crc32(name.encode()),))
     )
+
+
+def _grid_tables(idx: dict[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(neighbours, adjacency, coastal): Moore adjacency of grid cells restricted to the
+    actors, its row-normalised form, and each actor's coasts per sea zone."""
+    region, n = load_region(), len(idx)
+    neighbours = np.zeros((n, n))
+    for c, others in region.neighbours().items():
+        for o in others:
+            if c in idx and o in idx:
+                neighbours[idx[c], idx[o]] = 1.0
+    deg = neighbours.sum(axis=1, keepdims=True)
+    adjacency = np.divide(neighbours, deg, out=np.zeros_like(neighbours), where=deg > 0)
+    coastal = np.zeros((n, len(SEA_ZONES)))
+    for c, zs in region.coastal_zones().items():
+        for z in zs:
+            if c in idx and z in SEA_ZONES:
+                coastal[idx[c], SEA_ZONES.index(z)] = 1.0
+    return neighbours, adjacency, coastal
+
+
+def _frictions(roster: Roster, idx: dict[str, int], start: int) -> np.ndarray:
+    """friction[a, b] at the start month (sim/data/frictions.csv, dated)."""
+    friction = np.zeros((len(idx), len(idx)))
+    for row in roster.frictions.itertuples():
+        if row.a in idx and row.b in idx:
+            level = roster.friction_between(row.a, row.b, start)
+            friction[idx[row.a], idx[row.b]] = friction[idx[row.b], idx[row.a]] = level
+    return friction
+
+
+def _route_tables(idx: dict[str, int], early: bool) -> SimpleNamespace:
+    """Migration routes: names, destinations, base-year arrivals per month and each
+    transit state's share of each route (sim/data/migration_routes.csv)."""
+    routes = load_table("migration_routes.csv")
+    names = tuple(dict.fromkeys(routes.route))
+    dest = tuple(routes.groupby("route", sort=False).destination.first()[list(names)])
+    base_col = "arrivals_2019" if early else "arrivals_2024"
+    base = np.array([routes[routes.route == r][base_col].astype(float).max() / 12.0 for r in names])
+    share = np.zeros((len(names), len(idx)))
+    for row in routes.itertuples():
+        if row.transit in idx:
+            share[names.index(row.route), idx[row.transit]] += float(row.share)
+    return SimpleNamespace(names=names, dest=dest, base=base, share=share)
+
+
+def _material_weight(idx: dict[str, int]) -> np.ndarray:
+    """Each producer's share-weighted importance for EU raw-material supply lines."""
+    weight = np.zeros(len(idx))
+    for row in load_table("resources.csv").itertuples():
+        # only a producer's share (%) of an EU supply line counts; other rows are context
+        if row.producer in idx and row.indicator.startswith("share_of_eu_"):
+            weight[idx[row.producer]] += float(row.value) / 100.0
+    return weight / weight.sum() if weight.sum() > 0 else weight
 
 
 @cache
@@ -193,7 +322,7 @@ def _tables(start: int) -> SimpleNamespace:
     depend on no parameter. The arrays are read-only; `build_state` copies the ones
     that change during a run.
     """
-    roster, region = load_roster(), load_region()
+    roster = load_roster()
     t = roster.table
     codes = tuple(t.index)
     n = len(codes)
@@ -207,63 +336,17 @@ def _tables(start: int) -> SimpleNamespace:
         mnna &= t.us_mnna_year.fillna(9999).to_numpy(dtype=float, copy=True) <= 2019
     wpres = t[f"western_presence_{col}"].fillna(0).to_numpy(dtype=float, copy=True)
     idx = {c: i for i, c in enumerate(codes)}
-
-    # neighbours from the grid (Moore adjacency of cells), restricted to actors
-    neighbours = np.zeros((n, n))
-    for c, others in region.neighbours().items():
-        for o in others:
-            if c in idx and o in idx:
-                neighbours[idx[c], idx[o]] = 1.0
-    deg = neighbours.sum(axis=1, keepdims=True)
-    adjacency = np.divide(neighbours, deg, out=np.zeros_like(neighbours), where=deg > 0)
-
-    coastal = np.zeros((n, len(SEA_ZONES)))
-    for c, zs in region.coastal_zones().items():
-        for z in zs:
-            if c in idx and z in SEA_ZONES:
-                coastal[idx[c], SEA_ZONES.index(z)] = 1.0
-
-    friction = np.zeros((n, n))
-    for row in roster.frictions.itertuples():
-        if row.a in idx and row.b in idx:
-            level = roster.friction_between(row.a, row.b, start)
-            friction[idx[row.a], idx[row.b]] = friction[idx[row.b], idx[row.a]] = level
-
-    routes = load_table("migration_routes.csv")
-    route_names = tuple(dict.fromkeys(routes.route))
-    route_dest = tuple(routes.groupby("route", sort=False).destination.first()[list(route_names)])
-    base_col = "arrivals_2019" if early else "arrivals_2024"
-    route_base = np.array(
-        [routes[routes.route == r][base_col].astype(float).max() / 12.0 for r in route_names]
-    )
-    route_share = np.zeros((len(route_names), n))
-    for row in routes.itertuples():
-        if row.transit in idx:
-            route_share[route_names.index(row.route), idx[row.transit]] += float(row.share)
-    material_weight = np.zeros(n)
-    for row in load_table("resources.csv").itertuples():
-        # only a producer's share (%) of an EU supply line counts; other rows are context
-        if row.producer in idx and row.indicator.startswith("share_of_eu_"):
-            material_weight[idx[row.producer]] += float(row.value) / 100.0
-    if material_weight.sum() > 0:
-        material_weight /= material_weight.sum()
+    neighbours, adjacency, coastal = _grid_tables(idx)
+    routes = _route_tables(idx, early)
     base_rows = list(load_table("bases.csv").itertuples())
-    strategic = np.clip(
-        (route_share.sum(axis=0) > 0) * 0.5
-        + (material_weight > 0) * 0.5
-        + np.isin(code_arr, [r.host for r in base_rows]) * 0.5,
-        0.0,
-        1.0,
-    )
     # observed jihadist violence: terrorism deaths per million inhabitants in the start
     # year's column (2019 for a replay, 2024 otherwise); NaN where the roster has none
     deaths = t[f"jihadist_deaths_{'2019' if early else '2024'}"].to_numpy(dtype=float, copy=True)
     pop = t.population_m.to_numpy(dtype=float, copy=True)
-    jihad_observed = np.divide(deaths, pop, out=np.full(n, np.nan), where=pop > 0)
     out = SimpleNamespace(
         codes=codes,
         early=early,
-        jihad_observed=jihad_observed,
+        jihad_observed=np.divide(deaths, pop, out=np.full(n, np.nan), where=pop > 0),
         fsi=t[f"fsi_{col if early else '2024'}"].to_numpy(dtype=float, copy=True),
         regimes=np.array(
             [regime_index(r) if isinstance(r, str) else 0 for r in t[f"regime_{col}"]]
@@ -285,13 +368,13 @@ def _tables(start: int) -> SimpleNamespace:
         neighbours=neighbours,
         adjacency=adjacency,
         coastal=coastal,
-        friction=friction,
-        route_names=route_names,
-        route_dest=route_dest,
-        route_base=route_base,
-        route_share=route_share,
-        material_weight=material_weight,
-        strategic=strategic,
+        friction=_frictions(roster, idx, start),
+        route_names=routes.names,
+        route_dest=routes.dest,
+        route_base=routes.base,
+        route_share=routes.share,
+        material_weight=_material_weight(idx),
+        base_host=np.isin(code_arr, [r.host for r in base_rows]),
         base_rows=base_rows,
         idx=idx,
     )
@@ -301,113 +384,87 @@ def _tables(start: int) -> SimpleNamespace:
     return out
 
 
-def build_state(scenario: Scenario, p) -> State:
-    """Initial conditions for a scenario: roster data of the start year, registry values."""
+def build_state(scenario: Scenario) -> State:
+    """The state's inputs for a scenario: the roster data of the start year and the
+    scenario's settings. Values the registry sets are the mechanisms' own: each
+    mechanism's ``initialise`` hook fills them (sim.mechanisms.initialise)."""
     T = _tables(scenario.start)
     codes, n, idx = T.codes, len(T.codes), T.idx
-    nato = T.nato
-    capacity = _capacity(T.fsi, p)
-    military = T.regimes == regime_index("military")
-    trust = np.where(T.md | T.ici, p.trust_init_partner, p.trust_init_other)
-    trust = trust + np.where(T.mnna, p.trust_init_mnna_bonus, 0.0)
-    trust = trust - np.where(military, p.trust_init_military_penalty, 0.0)
-    trust = np.where(nato, 1.0, np.clip(trust, 0.0, 1.0))
-    ties = p.ties_base + p.ties_from_presence * T.rpres
-    ties = ties + np.where(T.close_to_russia, p.ties_arms_client_bonus, 0.0)
-    ties = np.where(nato, 0.0, np.clip(ties, 0.0, 1.0))
-    rpres, wpres = T.rpres.copy(), T.wpres.copy()
-    kind = T.kind
-    zones = SEA_ZONES
     pol = scenario.policy
-    nato_naval = np.array([pol.naval_presence.get(z, 0.0) for z in zones])
     bases = []
     for row in T.base_rows:
         status = scenario.russia.bases.get(row.site) or _initial_base_status(row, scenario.start)
         since = scenario.start if status == "open" else None
         bases.append(Base(row.site, idx[row.host], row.kind, row.zone, status, since))
-    roster = load_roster()
-    route_names, route_dest = T.route_names, T.route_dest
-    route_base, route_share, material_weight = T.route_base, T.route_share, T.material_weight
-    strategic, neighbours, adjacency, coastal = T.strategic, T.neighbours, T.adjacency, T.coastal
-    friction = T.friction.copy()
-    regimes = T.regimes.copy()
-    on_grid, region_member, md, ici = T.on_grid, T.region_member, T.md, T.ici
-
+    lever_values = {p.name: getattr(getattr(scenario, p.section), p.field) for p in LEVERS.values()}
+    zones = SEA_ZONES
     s = State(
         codes=codes,
         month=scenario.start,
         start=scenario.start,
         population=T.population,
-        kind=kind,
+        kind=T.kind,
         subregion=T.subregion,
-        on_grid=on_grid,
-        region_member=region_member,
-        ally_south=kind == "ally_south",
-        md=md,
-        ici=ici,
-        capacity_struct=capacity.copy(),
-        strategic_value=strategic,
-        adjacency=adjacency,
-        neighbours=neighbours,
-        friction=friction,
-        trust=trust,
-        capacity=capacity,
+        on_grid=T.on_grid,
+        nato=T.nato,
+        region_member=T.region_member,
+        ally_south=T.kind == "ally_south",
+        md=T.md,
+        ici=T.ici,
+        mnna=T.mnna,
+        close_to_russia=T.close_to_russia,
+        fsi=T.fsi,
+        base_host=T.base_host,
+        adjacency=T.adjacency,
+        neighbours=T.neighbours,
+        jihad_observed=T.jihad_observed,
+        deploy_allowed=~np.isin(np.array(codes), scenario.russia.denied),
+        endogenous_coups=scenario.endogenous_coups,
+        security_deployments=scenario.russia.security_deployments,
         grievance=np.zeros(n),
         jihad=np.zeros(n),
-        ties=ties,
-        rpres=rpres,
-        wpres=wpres,
-        wpres_target=wpres.copy(),
+        rpres=T.rpres.copy(),
+        wpres=T.wpres.copy(),
+        wpres_target=T.wpres.copy(),
         conflict=np.zeros(n),
         coup_memory=np.zeros(n),
-        hostility=np.where(
-            military & (wpres == 0) & (rpres > 0),
-            min(p.hostility_mean + p.hostility_spread, 1.0),
-            0.0,
-        ),
-        regime=regimes,
+        regime=T.regimes.copy(),
+        junta_since=np.full(n, -(10**6), dtype=np.int64),
         bloc=T.aes.copy(),
         migration_deal=np.zeros(n),
         dcb_intensity=np.zeros(n),
         dcb_pipeline=np.zeros(n),
+        invited_recent=np.zeros(n),
         nato_inf=np.zeros(n),
         russia_inf=np.zeros(n),
         alignment=np.zeros(n),
-        stability=capacity.copy(),
-        satisfaction=np.where(nato & np.isin(kind, ALLIES), p.satisfaction_base, np.nan),
+        camp=np.zeros(n, dtype=int),
+        stability=np.zeros(n),
+        satisfaction=np.full(n, np.nan),
         threat=np.zeros(n),
         milex=T.milex.copy(),
+        friction=T.friction.copy(),
+        levers=Levers(**lever_values),
         zones=zones,
-        nato_naval=nato_naval,
+        coastal=T.coastal,
+        nato_naval=np.array([pol.naval_presence.get(z, 0.0) for z in zones]),
         russia_naval=np.zeros(len(zones)),
-        coastal=coastal,
         bases=bases,
-        route_names=route_names,
-        route_dest=route_dest,
-        route_base=route_base,
-        route_share=route_share,
-        material_weight=material_weight,
-        scenario=scenario,
-        levers=SimpleNamespace(**{k: getattr(pol, k) for k in LEVERS}),
-        endogenous_coups=scenario.endogenous_coups,
-        security_deployments=scenario.russia.security_deployments,
-        deploy_allowed=~np.isin(np.array(codes), scenario.russia.denied),
+        route_names=T.route_names,
+        route_dest=T.route_dest,
+        route_base=T.route_base,
+        route_share=T.route_share,
+        material_weight=T.material_weight,
+        military=regime_index("military"),
         incidents=np.zeros(len(zones)),
-        migration=np.zeros(len(route_names)),
+        migration=np.zeros(len(T.route_names)),
         departures=np.zeros(n),
+        coup_risk=np.zeros(n),
+        russia_alloc=np.zeros(n),
     )
     s.subregion_index = {sub: np.flatnonzero(s.subregion == sub) for sub in SUBREGIONS}
     s.central_sahel = np.array([idx[c] for c in CENTRAL_SAHEL if c in idx])
-    s.jihad_observed = T.jihad_observed
-    s.jihad_deaths_full = p.jihad_deaths_full
-    s.openness = np.array([getattr(p, f"openness_{r}") for r in REGIMES])
-    s.authoritarian = np.array([getattr(p, f"authoritarian_{r}") for r in REGIMES])
-    s.military = regime_index("military")
-    s.invited_recent = np.zeros(n)
-    s.russia_alloc = np.zeros(n)
-    s.ties_floor = ties.copy()
-    s.incident_memory = np.zeros(len(zones))
-    _compile_schedule(s, scenario, roster)
+    _compile_schedule(s, scenario, load_roster())
     return s
 
 

@@ -14,7 +14,7 @@ from ema_workbench.analysis import prim  # noqa: E402
 from sim import simulate  # noqa: E402
 from sim.ema import INVITE, LEVERS, SouthernFlankFunction, build_model  # noqa: E402
 from sim.outcomes import MODEL_METRICS  # noqa: E402
-from sim.params import REGISTRY  # noqa: E402
+from sim.params import REGISTRY, uncertain  # noqa: E402
 
 from .conftest import shortened  # noqa: E402
 
@@ -29,12 +29,18 @@ def short(baseline):
 def test_interface_is_generated_from_registry_schema_and_metrics(baseline):
     model = build_model(baseline)
     unc = {u.name: u for u in model.uncertainties}
-    assert set(unc) == set(REGISTRY)
-    for name, p in REGISTRY.items():
+    assert set(unc) == set(uncertain())
+    for name in uncertain():
+        p = REGISTRY[name]
         assert (unc[name].lower_bound, unc[name].upper_bound) == (p.low, p.high), name
     assert type(unc["bloc_min_members"]).__name__ == "IntegerParameter"
     assert {lv.name for lv in model.levers} == {*LEVERS, INVITE}
     assert {o.name for o in model.outcomes} == {m.name for m in MODEL_METRICS}
+
+
+def test_the_russian_budget_lever_reaches_the_scenario(short):
+    fn = SouthernFlankFunction(short)
+    assert fn.scenario(russia_budget=2.0).russia.budget == 2.0
 
 
 def test_the_model_function_is_simulate_on_the_adapted_scenario(short):

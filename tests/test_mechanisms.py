@@ -10,6 +10,7 @@ relies on; each assertion can fail if the mechanism's direction is broken.
 from __future__ import annotations
 
 import copy
+import dataclasses
 
 import numpy as np
 import pandas as pd
@@ -316,8 +317,7 @@ def test_spill_needs_a_foothold_in_the_receiving_state(sahel_state):
     calm = copy.deepcopy(burning)
     calm.jihad[src] = s.jihad[src]
     assert _apply_gj(burning, p).jihad[dst] == pytest.approx(_apply_gj(calm, p).jihad[dst])
-    anywhere = copy.copy(p)
-    anywhere.jihad_spill_foothold = 0.0
+    anywhere = dataclasses.replace(p, jihad_spill_foothold=0.0)
     assert _apply_gj(burning, anywhere).jihad[dst] > _apply_gj(calm, anywhere).jihad[dst] + 0.001
     rooted = copy.deepcopy(burning)
     rooted.jihad[dst] = p.jihad_spill_foothold

@@ -336,8 +336,9 @@ def test_momentum_carries_the_observed_trend_only_where_it_was_observed(replay):
 
     off = SouthernFlankModel(replay, seed=1).state
     on = SouthernFlankModel(replay.with_parameters({"jihad_momentum": 0.2}), seed=1).state
-    assert on.jihad_drift[on.index("BFA")] > off.jihad_drift[off.index("BFA")] + 0.02
-    assert on.jihad_drift[on.index("TCD")] == pytest.approx(off.jihad_drift[off.index("TCD")])
+    d_on, d_off = on.private["grievance_jihadism"].drift, off.private["grievance_jihadism"].drift
+    assert d_on[on.index("BFA")] > d_off[off.index("BFA")] + 0.02
+    assert d_on[on.index("TCD")] == pytest.approx(d_off[off.index("TCD")])
 
 
 def test_sahel_deaths_metric_is_activity_times_population_times_the_scale(replay):
@@ -467,11 +468,12 @@ def test_a_surge_of_insecurity_raises_coup_risk_and_russian_guards_lower_it(repl
     s, p = m.state, m.p
     m.step()
     i = s.codes.index("MLI")
-    s.jihad_ref[i] = s.jihad[i]  # calm: no surge (Mali's 2018 -> 2019 rise set aside)
+    ref = s.private["coups"].jihad_ref
+    ref[i] = s.jihad[i]  # calm: no surge (Mali's 2018 -> 2019 rise set aside)
     calm = coups.hazard(s, p)[i]
     s.jihad[i] += 0.2  # activity jumps above its smoothed past
     surge = coups.hazard(s, p)[i]
-    s.jihad_ref[i] = s.jihad[i]  # ... and the same level once it is the past too
+    ref[i] = s.jihad[i]  # ... and the same level once it is the past too
     steady = coups.hazard(s, p)[i]
     s.rpres[i] = 1.0
     guarded = coups.hazard(s, p)[i]

@@ -22,7 +22,7 @@ from sim import library  # noqa: E402
 from sim.geography import SEA, Region, load_region  # noqa: E402
 from sim.model import LAYERS, SouthernFlankModel  # noqa: E402
 from sim.outcomes import MODEL_METRICS  # noqa: E402
-from sim.params import REGISTRY  # noqa: E402
+from sim.params import PARAMETERS, REGISTRY  # noqa: E402
 from sim.run import simulate  # noqa: E402
 from sim.scenario import Policy, ScenarioError  # noqa: E402
 from sim.viz import assets, basemap, resultsdata  # noqa: E402
@@ -208,7 +208,7 @@ def test_lever_sliders_take_their_ranges_from_the_schema():
 
 def test_showing_a_slider_never_moves_a_value():
     """The browser snaps a slider to its step grid; every default must lie on it."""
-    for p in REGISTRY.values():
+    for p in PARAMETERS.values():
         s = parameter_slider(p.name)
         assert s.snap(p.default) == pytest.approx(p.default, abs=1e-12), p.name
     for name in library.names():

@@ -111,7 +111,7 @@ def playwright_browser():
         browser.close()
 
 
-def test_viz_server_in_chromium_offline(playwright_browser, tmp_path):
+def test_viz_server_in_chromium_offline(playwright_browser, tmp_path):  # noqa: PLR0915 - one browser session walks the page end to end
     from sim import library
     from sim.calendar import format_month
     from tests.test_viz import make_batch

@@ -92,6 +92,42 @@ def _stored(path: Path, table: str, index: int, run_id: str) -> pd.DataFrame | N
     return df[keep].reset_index(drop=True)
 
 
+def _rerun_failed(path: Path, run_id: str, content: dict, row) -> list[str]:
+    """A stored failure rerun exactly as the worker ran it: it must fail the same way."""
+    failure = json.loads((path / FAILURES / f"{run_id}.json").read_text(encoding="utf-8"))
+    try:
+        scenario = worker.scenario_for(json.dumps(content, sort_keys=True), row.params_json)
+        worker.run_model(scenario, seed=int(row.seed))
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        if error != failure["error"]:
+            return [f"failed again, differently: {error} (stored: {failure['error']})"]
+        return []
+    return [f"the stored run failed ({failure['error']}) but the rerun succeeded"]
+
+
+def _compare_table(t: str, fresh: pd.DataFrame, stored: pd.DataFrame | None) -> list[str]:
+    """Differences between a rerun's table and the stored one ([] when identical)."""
+    if stored is None:
+        stored = fresh.iloc[0:0]
+    if not len(fresh) and not len(stored):
+        return []
+    fresh = _roundtrip(fresh)
+    fresh = fresh[[c for c in fresh.columns if fresh[c].notna().any()]]
+    try:
+        pd.testing.assert_frame_equal(
+            fresh.reset_index(drop=True),
+            stored[list(fresh.columns)] if set(fresh.columns) <= set(stored.columns) else stored,
+            check_exact=True,
+            check_dtype=False,
+        )
+    except AssertionError as exc:
+        first = str(exc).strip().splitlines()
+        return [f"{t}: {' '.join(first[:3])}"]
+    extra = set(stored.columns) - set(fresh.columns)
+    return [f"{t}: stored columns {sorted(extra)} are missing from the rerun"] if extra else []
+
+
 def reproduce(path: str | Path, run_id: str) -> Reproduction:
     """Rerun one run of a batch from its manifest and compare it with the stored tables."""
     path = Path(path)
@@ -115,17 +151,7 @@ def reproduce(path: str | Path, run_id: str) -> Reproduction:
     if base.content_hash() != row.scenario_hash:
         details.append("the scenario rebuilt from the manifest has another content hash")
     if run_id in marker.get("failed", []):
-        failure = json.loads((path / FAILURES / f"{run_id}.json").read_text(encoding="utf-8"))
-        try:
-            # exactly what the worker did
-            scenario = worker.scenario_for(json.dumps(content, sort_keys=True), row.params_json)
-            worker.run_model(scenario, seed=int(row.seed))
-        except Exception as exc:
-            error = f"{type(exc).__name__}: {exc}"
-            if error != failure["error"]:
-                details.append(f"failed again, differently: {error} (stored: {failure['error']})")
-        else:
-            details.append(f"the stored run failed ({failure['error']}) but the rerun succeeded")
+        details += _rerun_failed(path, run_id, content, row)
         return Reproduction(run_id, not details, details)
     # the rerun builds its tables as `sim.simulate` does (pandas, run by run), an
     # independent check of the worker's array-built chunk tables
@@ -135,34 +161,12 @@ def reproduce(path: str | Path, run_id: str) -> Reproduction:
     result = {
         "monthly": rec.monthly(),
         "countries": rec.countries(),
-        "events": events_frame(model.state.events),
+        "events": events_frame(model.events),
     }
     columns = manifest.get("columns")
     if columns is not None:
         result["monthly"] = result["monthly"][["date", "step", *columns]]
     for t in manifest.get("tables") or TABLES:
-        fresh = result[t]
         stored = _stored(path, t, index, run_id)
-        if stored is None:
-            stored = fresh.iloc[0:0]
-        if not len(fresh) and not len(stored):
-            continue
-        fresh = _roundtrip(fresh)
-        fresh = fresh[[c for c in fresh.columns if fresh[c].notna().any()]]
-        try:
-            pd.testing.assert_frame_equal(
-                fresh.reset_index(drop=True),
-                stored[list(fresh.columns)]
-                if set(fresh.columns) <= set(stored.columns)
-                else stored,
-                check_exact=True,
-                check_dtype=False,
-            )
-        except AssertionError as exc:
-            first = str(exc).strip().splitlines()
-            details.append(f"{t}: {' '.join(first[:3])}")
-        else:
-            extra = set(stored.columns) - set(fresh.columns)
-            if extra:
-                details.append(f"{t}: stored columns {sorted(extra)} are missing from the rerun")
+        details += _compare_table(t, result[t], stored)
     return Reproduction(run_id, not details, details)

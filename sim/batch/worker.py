@@ -113,19 +113,18 @@ class ChunkTables:
 
     def add(self, ident: tuple, model) -> None:
         """Keep one finished run (`ident`: its ID_COLUMNS values)."""
-        rec = model.recorder
-        k = rec.n_rows
+        rec = model.recorder.arrays()
         self.ids.append(ident)
-        self.months.append(rec.months[:k])
+        self.months.append(rec.months)
         if "monthly" in self.tables:
-            values = rec.model[:k] if self._pick is None else rec.model[:k, self._pick]
+            values = rec.model if self._pick is None else rec.model[:, self._pick]
             self.model.append(values)
         if "countries" in self.tables:
-            self.country.append(rec.country[:k])
-            self.regime.append(rec.regime[:k])
+            self.country.append(rec.country)
+            self.regime.append(rec.regime)
             self.codes.append(tuple(rec.codes))
         if "events" in self.tables:
-            self.events.append(model.state.events)
+            self.events.append(model.events)
 
     def _ids(self, rows: list[int]) -> list[tuple[str, pa.Array]]:
         which = pa.array(np.repeat(np.arange(len(self.ids)), rows))

@@ -1,11 +1,11 @@
-"""List the parameter registry: every model coefficient with its default, range,
-unit, meaning and source."""
+"""List the parameter registry: every entry with its kind, whether designs sample it,
+its default, range, unit, meaning and source."""
 
 from __future__ import annotations
 
 import json
 
-from ..params import table
+from ..params import KINDS, table
 
 COMMAND = "parameters"
 HELP = "list the parameter registry (--json for machine-readable output)"
@@ -15,10 +15,22 @@ ORDER = 30
 def add_arguments(p) -> None:
     p.add_argument("--json", action="store_true", help="print a JSON list of objects")
     p.add_argument("--mechanism", help="only the parameters of one mechanism")
+    p.add_argument(
+        "--kind",
+        choices=KINDS,
+        help="only one kind: coefficient, initial, lever, switch or constant",
+    )
+    p.add_argument(
+        "--uncertain",
+        action="store_true",
+        help="only the entries sensitivity and deep-uncertainty designs sample",
+    )
 
 
 def run(args) -> int:
-    rows = table()
+    from ..mechanisms import ORDER
+
+    rows = sorted(table(), key=lambda r: ORDER.index(r["mechanism"]))
     if args.mechanism:
         rows = [r for r in rows if r["mechanism"] == args.mechanism]
         if not rows:
@@ -28,6 +40,13 @@ def run(args) -> int:
             raise InputError(
                 f"--mechanism: unknown mechanism {args.mechanism!r}; allowed: {', '.join(known)}"
             )
+    if args.kind:
+        rows = [r for r in rows if r["kind"] == args.kind]
+    if args.uncertain:
+        rows = [r for r in rows if r["uncertain"]]
+    if not rows:
+        print("no registry entry matches")
+        return 0
     if args.json:
         print(json.dumps(rows, indent=1, ensure_ascii=False))
         return 0
@@ -38,7 +57,9 @@ def run(args) -> int:
             mech = r["mechanism"]
             print(f"\n[{mech}]")
         rng = f"{r['default']:g} [{r['low']:g}, {r['high']:g}]"
-        print(f"  {r['name']:<{width}}  {rng:<22} {r['unit']}")
+        kind = r["kind"] + (", uncertain" if r["uncertain"] else "")
+        where = f" (scenario: {r['section']}.{r['field']})" if r["kind"] == "lever" else ""
+        print(f"  {r['name']:<{width}}  {rng:<22} {kind:<21} {r['unit']}{where}")
         print(f"  {'':<{width}}  {r['description']}")
         print(f"  {'':<{width}}  source: {r['source']}")
     return 0

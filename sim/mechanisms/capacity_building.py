@@ -25,7 +25,13 @@ more than through money; its cost is counted separately.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from ..params import Params
+    from ..state import State
 
 NAME = "capacity_building"
 PARAMS = (
@@ -40,12 +46,23 @@ PARAMS = (
     "capacity_recovery",
     "capacity_conflict_erosion",
     "hub_cost_musd_year",
+    "capacity_fsi_best",
+    "capacity_fsi_worst",
 )
-READS = ("dcb_plan", "dcb_friction", "conflict", "capacity_struct")
+LEVERS = ("hub_mandate", "special_representative")
+READS = ("month", "start", "dcb_plan", "dcb_friction", "conflict", "region_member", "fsi")
 WRITES = ("dcb_intensity", "dcb_pipeline", "capacity_struct", "capacity", "trust", "spending_musd")
 
 
-def effectiveness(s, p, lead_friction: np.ndarray) -> np.ndarray:
+def initialise(s: State, p: Params) -> None:
+    """State capacity from the Fragile States Index of the start year: 1 at
+    capacity_fsi_best or better, 0 at capacity_fsi_worst (no FSI score: 1)."""
+    cap = (p.capacity_fsi_worst - s.fsi) / (p.capacity_fsi_worst - p.capacity_fsi_best)
+    s.capacity = np.clip(np.nan_to_num(cap, nan=1.0), 0.0, 1.0)
+    s.capacity_struct = s.capacity.copy()
+
+
+def effectiveness(s: State, p: Params, lead_friction: np.ndarray) -> np.ndarray:
     """How much of a package's potential is realised: Hub, representative, frictions."""
     pol = s.levers  # the standing levers, after dated changes
     return (
@@ -56,7 +73,7 @@ def effectiveness(s, p, lead_friction: np.ndarray) -> np.ndarray:
     )
 
 
-def apply(s, p, rng) -> None:
+def apply(s: State, p: Params, rng: np.random.Generator) -> None:
     k = s.month - s.start
     s.dcb_intensity = s.dcb_plan[k]
     eff = effectiveness(s, p, s.dcb_friction[k])

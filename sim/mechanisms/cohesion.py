@@ -36,7 +36,14 @@ moves cohesion more than any other single lever at equal weights).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from ..params import Params
+    from ..state import State
 
 from .influence import russia_share
 
@@ -61,26 +68,60 @@ PARAMS = (
     "threat_migration_weight",
     "threat_sea_weight",
 )
-READS = ("invited_recent", "dcb_intensity", "russia_inf", "nato_inf", "migration", "incidents")
-WRITES = ("engagement", "threat", "satisfaction", "milex", "incident_memory", "invited_recent")
+LEVERS = ("hub_mandate", "special_representative", "md_revival", "ici_revival")
+READS = (
+    "month",
+    "kind",
+    "md",
+    "ici",
+    "coastal",
+    "zones",
+    "route_dest",
+    "route_base",
+    "invited_recent",
+    "dcb_intensity",
+    "russia_inf",
+    "nato_inf",
+    "population",
+    "region_member",
+    "migration",
+    "incidents",
+    "threat",
+    "satisfaction",
+    "milex",
+    "nato",
+)
+WRITES = ("engagement", "threat", "satisfaction", "milex", "invited_recent", "private")
 
 DESTINATIONS = ("ITA", "ESP", "GRC")
+ALLIES = ("ally_south", "ally_offgrid")
 
 
-def setup(s, p) -> None:
-    """Constants derived once per run: memory, the allies, who receives which route."""
-    s.invite_memory = float(np.exp(-1.0 / p.engagement_memory_months))
-    s.allies = np.flatnonzero(np.isin(s.kind, ("ally_south", "ally_offgrid")))
-    # (destinations, routes): which routes end in Italy, Spain, Greece
-    s.route_to = np.array([[d == dest for d in s.route_dest] for dest in DESTINATIONS], float)
-    # (allies, destinations): an ally feels its own arrivals; the others the mean of the three
-    feel = np.full((len(s.allies), len(DESTINATIONS)), 1.0 / len(DESTINATIONS))
-    for k, a in enumerate(s.allies):
+@dataclass(slots=True)
+class Private:
+    """Cohesion's constants for a run and its one memory (incidents, 12-month mean)."""
+
+    invite_memory: float  # monthly decay of a summit invitation's salience
+    allies: np.ndarray  # indices of the allies (southern and off-grid)
+    route_to: np.ndarray  # (destinations, routes): routes ending in Italy, Spain, Greece
+    ally_feel: np.ndarray  # (allies, destinations): whose arrivals each ally feels
+    ally_coast: np.ndarray  # (allies, zones): each ally's share of coast per sea zone
+    attention_weights: np.ndarray  # normalised attention_*_weight
+    threat_weights: np.ndarray  # normalised threat_*_weight
+    incident_memory: np.ndarray  # per zone
+
+
+def initialise(s: State, p: Params) -> None:
+    """The allies' satisfaction at its base level, and cohesion's constants."""
+    s.satisfaction = np.where(s.nato & np.isin(s.kind, ALLIES), p.satisfaction_base, np.nan)
+    allies = np.flatnonzero(np.isin(s.kind, ALLIES))
+    route_to = np.array([[d == dest for d in s.route_dest] for dest in DESTINATIONS], float)
+    # an ally feels its own arrivals; the others the mean of the three
+    feel = np.full((len(allies), len(DESTINATIONS)), 1.0 / len(DESTINATIONS))
+    for k, a in enumerate(allies):
         if s.codes[a] in DESTINATIONS:
             feel[k] = np.array([s.codes[a] == d for d in DESTINATIONS], float)
-    s.ally_feel = feel
-    coast = s.coastal[s.allies]
-    s.ally_coast = coast / np.maximum(coast.sum(axis=1, keepdims=True), 1.0)
+    coast = s.coastal[allies]
     aw = np.array(
         [
             p.attention_summit_weight,
@@ -90,12 +131,20 @@ def setup(s, p) -> None:
             p.attention_framework_weight,
         ]
     )
-    s.attention_weights = aw / aw.sum() if aw.sum() > 0 else np.full(aw.size, 1.0 / aw.size)
     tw = np.array([p.threat_influence_weight, p.threat_migration_weight, p.threat_sea_weight])
-    s.threat_weights = tw / tw.sum() if tw.sum() > 0 else np.full(tw.size, 1.0 / tw.size)
+    s.private[NAME] = Private(
+        invite_memory=float(np.exp(-1.0 / p.engagement_memory_months)),
+        allies=allies,
+        route_to=route_to,
+        ally_feel=feel,
+        ally_coast=coast / np.maximum(coast.sum(axis=1, keepdims=True), 1.0),
+        attention_weights=aw / aw.sum() if aw.sum() > 0 else np.full(aw.size, 1.0 / aw.size),
+        threat_weights=tw / tw.sum() if tw.sum() > 0 else np.full(tw.size, 1.0 / tw.size),
+        incident_memory=np.zeros(len(s.zones)),
+    )
 
 
-def attention(s, p) -> float:
+def attention(s: State, p: Params) -> float:
     pol = s.levers  # the standing levers, after dated changes
     partners = s.md | s.ici
     parts = np.array(
@@ -107,25 +156,27 @@ def attention(s, p) -> float:
             0.5 * (pol.md_revival + pol.ici_revival),
         )
     )
-    return float(parts @ s.attention_weights)
+    own: Private = s.private[NAME]
+    return float(parts @ own.attention_weights)
 
 
-def russian_share(s) -> float:
+def russian_share(s: State) -> float:
     """Russia's population-weighted influence share over the region's non-NATO states."""
     return float(russia_share(s, s.population * s.region_member))
 
 
-def apply(s, p, rng) -> None:
+def apply(s: State, p: Params, rng: np.random.Generator) -> None:
+    own: Private = s.private[NAME]
     s.engagement = attention(s, p)
-    s.invited_recent *= s.invite_memory
-    s.incident_memory += (s.incidents - s.incident_memory) / 12.0
-    allies = s.allies
-    arrivals = s.route_to @ s.migration
-    arrivals0 = s.route_to @ s.route_base
+    s.invited_recent *= own.invite_memory
+    own.incident_memory += (s.incidents - own.incident_memory) / 12.0
+    allies = own.allies
+    arrivals = own.route_to @ s.migration
+    arrivals0 = own.route_to @ s.route_base
     mig = np.minimum(arrivals / (p.migration_threat_scale * arrivals0), 1.0)
-    sea = s.ally_coast @ np.minimum(s.incident_memory, 1.0)
-    tw = s.threat_weights
-    threat = tw[0] * russian_share(s) + tw[1] * (s.ally_feel @ mig) + tw[2] * sea
+    sea = own.ally_coast @ np.minimum(own.incident_memory, 1.0)
+    tw = own.threat_weights
+    threat = tw[0] * russian_share(s) + tw[1] * (own.ally_feel @ mig) + tw[2] * sea
     s.threat[allies] = threat
     target = np.clip(
         p.satisfaction_base + p.attention_weight * s.engagement - p.threat_weight * threat, 0, 1

@@ -55,7 +55,14 @@ one (docs/calibration.md).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from ..params import Params
+    from ..state import State
 
 from ..roster import REGIMES
 
@@ -85,23 +92,33 @@ PARAMS = (
     "bloc_min_members",
     "bloc_ties_gain",
 )
+LEVERS = ()
 READS = (
+    "month",
     "jihad",
     "jihad_prior",
-    "jihad_ref",
     "rpres",
     "capacity",
     "coup_memory",
     "regime",
+    "military",
     "grievance",
+    "stability",
     "trust",
+    "adjacency",
     "neighbours",
+    "subregion",
+    "region_member",
     "wpres_target",
+    "wpres",
+    "hostility",
+    "ties",
     "bloc",
+    "endogenous_coups",
+    "coups_this_month",
 )
 WRITES = (
     "regime",
-    "jihad_ref",
     "junta_since",
     "coup_memory",
     "hostility",
@@ -111,37 +128,49 @@ WRITES = (
     "bloc",
     "coups_this_month",
     "coup_risk",
+    "private",
 )
 
 
-def setup(s, p) -> None:
-    """Constants derived once per run from the registry."""
-    s.coup_decay = float(np.exp(-1.0 / p.coup_memory_months))
+@dataclass(slots=True)
+class Private:
+    """The coup hazard's constants and its one memory."""
+
+    decay: float  # monthly decay of coup memory
+    regime_term: np.ndarray  # logit term per regime (REGIMES order)
+    rise_rate: float  # 1 / coup_rise_months
+    # insecurity's smoothed past: None until the first month, which starts it from the
+    # observed violence of the year before the start (s.jihad_prior) where the roster
+    # has it, else from that month's activity
+    jihad_ref: np.ndarray | None = None
+
+
+def initialise(s: State, p: Params) -> None:
+    """A junta that rules at the start without Western forces and with Russian ones is
+    hostile to the West (hostility_mean + hostility_spread, at most 1); the hazard's
+    constants."""
+    hostile = (s.regime == s.military) & (s.wpres == 0) & (s.rpres > 0)
+    s.hostility = np.where(hostile, min(p.hostility_mean + p.hostility_spread, 1.0), 0.0)
     terms = {
         "democracy": p.coup_democracy,
         "monarchy": p.coup_monarchy,
         "military": p.coup_military_regime,
     }
-    s.coup_regime_term = np.array([terms.get(r, 0.0) for r in REGIMES])
-    # hostility is an index in [0, 1]; a junta hostile at the start gets
-    # hostility_mean + hostility_spread (sim.state), which may exceed 1
-    np.clip(s.hostility, 0.0, 1.0, out=s.hostility)
-    # insecurity's smoothed past: the observed violence of the year before the start
-    # where the roster has it (s.jihad_prior, grievance_jihadism.setup), else the first
-    # month's activity (jihadist activity is initialised after setup, sim.model._initialise)
-    s.jihad_ref = None
-    s.rise_rate = 1.0 / p.coup_rise_months
-    # month the ruling junta took power (juntas ruling at the start: long before)
-    s.junta_since = np.full(s.n, -(10**6), dtype=np.int64)
+    s.private[NAME] = Private(
+        decay=float(np.exp(-1.0 / p.coup_memory_months)),
+        regime_term=np.array([terms.get(r, 0.0) for r in REGIMES]),
+        rise_rate=1.0 / p.coup_rise_months,
+    )
 
 
-def insecurity_rise(s) -> np.ndarray:
+def insecurity_rise(s: State) -> np.ndarray:
     """How far jihadist activity stands above its smoothed past (0 where it fell)."""
-    ref = s.jihad if getattr(s, "jihad_ref", None) is None else s.jihad_ref
+    own: Private = s.private[NAME]
+    ref = s.jihad if own.jihad_ref is None else own.jihad_ref
     return np.maximum(s.jihad - ref, 0.0)
 
 
-def hazard(s, p) -> np.ndarray:
+def hazard(s: State, p: Params) -> np.ndarray:
     """Monthly probability of a successful coup in each state."""
     logit = (
         p.coup_logit_base
@@ -150,14 +179,14 @@ def hazard(s, p) -> np.ndarray:
         + p.coup_fragility * (1.0 - s.capacity)
         + p.coup_trap * s.coup_memory
         + p.coup_contagion * (s.adjacency @ s.coup_memory)
-        + s.coup_regime_term[s.regime]
+        + s.private[NAME].regime_term[s.regime]
         - p.coup_capacity_shield * np.maximum(s.capacity - 0.5, 0.0)
         - p.coup_foreign_guard * s.rpres
     )
     return s.region_member / (1.0 + np.exp(-logit))
 
 
-def install_junta(s, p, i: int, u: float, cause: str) -> None:
+def install_junta(s: State, p: Params, i: int, u: float, cause: str) -> None:
     """A military government takes over state i and sets its stance toward the West."""
     s.regime[i] = s.military
     s.coup_memory[i] = 1.0
@@ -177,13 +206,13 @@ def install_junta(s, p, i: int, u: float, cause: str) -> None:
     )
 
 
-def hostile_juntas(s, p) -> np.ndarray:
+def hostile_juntas(s: State, p: Params) -> np.ndarray:
     return np.flatnonzero(
         s.region_member & (s.regime == s.military) & (s.hostility >= p.expel_min_hostility)
     )
 
 
-def neighbour_groups(s, members: np.ndarray, subregion: str) -> list[list[int]]:
+def neighbour_groups(s: State, members: np.ndarray, subregion: str) -> list[list[int]]:
     """The members of one sub-region split into groups connected by shared borders."""
     left = [int(i) for i in members if s.subregion[i] == subregion]
     groups = []
@@ -201,15 +230,16 @@ def neighbour_groups(s, members: np.ndarray, subregion: str) -> list[list[int]]:
     return groups
 
 
-def apply(s, p, rng) -> None:
+def apply(s: State, p: Params, rng: np.random.Generator) -> None:
     u_coup = rng.random(s.n)
     u_hostility = rng.random(s.n)
     u_expel = rng.random(s.n)
-    s.coup_memory *= s.coup_decay
-    if s.jihad_ref is None:
-        s.jihad_ref = np.where(np.isnan(s.jihad_prior), s.jihad, s.jihad_prior)
+    own: Private = s.private[NAME]
+    s.coup_memory *= own.decay
+    if own.jihad_ref is None:
+        own.jihad_ref = np.where(np.isnan(s.jihad_prior), s.jihad, s.jihad_prior)
     else:
-        s.jihad_ref += s.rise_rate * (s.jihad - s.jihad_ref)
+        own.jihad_ref += own.rise_rate * (s.jihad - own.jihad_ref)
     # the month's coup risk, recorded whether or not coups are endogenous
     h = s.coup_risk = hazard(s, p)
     if s.endogenous_coups:

@@ -22,7 +22,13 @@ recorded but change no state.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from ..params import Params
+    from ..state import State
 
 NAME = "dialogue"
 PARAMS = (
@@ -31,12 +37,39 @@ PARAMS = (
     "trust_decay",
     "trust_floor",
     "friction_penalty",
+    "trust_init_partner",
+    "trust_init_other",
+    "trust_init_mnna_bonus",
+    "trust_init_military_penalty",
 )
-READS = ("trust", "md", "ici", "dcb_intensity", "friction")
+LEVERS = ("md_revival", "ici_revival")
+READS = (
+    "month",
+    "summits",
+    "region_member",
+    "md",
+    "ici",
+    "dcb_intensity",
+    "friction",
+    "invited_recent",
+    "nato",
+    "mnna",
+    "regime",
+    "military",
+)
 WRITES = ("trust", "invited_recent")
 
 
-def apply(s, p, rng) -> None:
+def initialise(s: State, p: Params) -> None:
+    """Trust in NATO at the start: by partnership framework, US major non-NATO ally
+    status and military rule (registry trust_init_*); allies trust the Alliance fully."""
+    trust = np.where(s.md | s.ici, p.trust_init_partner, p.trust_init_other)
+    trust = trust + np.where(s.mnna, p.trust_init_mnna_bonus, 0.0)
+    trust = trust - np.where(s.regime == s.military, p.trust_init_military_penalty, 0.0)
+    s.trust = np.where(s.nato, 1.0, np.clip(trust, 0.0, 1.0))
+
+
+def apply(s: State, p: Params, rng: np.random.Generator) -> None:
     pol = s.levers  # the standing levers, after dated changes
     trust = s.trust
     member = s.region_member

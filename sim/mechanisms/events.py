@@ -30,15 +30,56 @@ Departures: the default levels are modelling choices stated above; a scenario se
 
 from __future__ import annotations
 
-from ..scenario import LEVERS, PolicyChange
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..params import section_levers
+from ..scenario import PolicyChange
 from . import coups
 
+if TYPE_CHECKING:
+    from ..params import Params
+    from ..scenario import Event
+    from ..state import State
+
 NAME = "events"
-PARAMS = ("deploy_level",)
-READS = ("regime", "ties", "rpres", "wpres_target", "friction", "bases")
+PARAMS = (
+    "deploy_level",
+    "hostility_mean",
+    "hostility_spread",
+    "hostility_grievance",
+    "coup_ties_gain",
+    "expel_min_hostility",
+)
+LEVERS = ("hub_mandate", "special_representative", "md_revival", "ici_revival")
+READS = (
+    "month",
+    "scheduled",
+    "zones",
+    "military",
+    "region_member",
+    "grievance",
+    "hostility",
+    "jihad",
+    "stability",
+    "coups_this_month",
+    "coup_memory",
+    "regime",
+    "ties",
+    "rpres",
+    "wpres_target",
+    "friction",
+    "bases",
+    "bloc",
+    "nato_naval",
+    "conflict",
+    "migration_deal",
+)
 WRITES = (
-    "junta_since",
     "levers",
+    "junta_since",
+    "coups_this_month",
     "nato_naval",
     "regime",
     "coup_memory",
@@ -64,7 +105,8 @@ DEFAULT_LEVEL = {
 }
 
 
-def apply(s, p, rng) -> None:
+def apply(s: State, p: Params, rng: np.random.Generator) -> None:
+    s.coups_this_month = 0  # the first mechanism of the month opens its count
     u = rng.random(8)  # fixed consumption keeps the stream aligned across scenarios
     for ev in s.scheduled.get(s.month, ()):
         if isinstance(ev, PolicyChange):
@@ -73,14 +115,14 @@ def apply(s, p, rng) -> None:
             _handle(s, p, ev, u)
 
 
-def _change_policy(s, change) -> None:
+def _change_policy(s: State, change: PolicyChange) -> None:
     """A dated change of the standing levers (scenario `policy.changes`)."""
     done = []
-    for name in LEVERS:
-        value = getattr(change, name)
+    for lever in section_levers("policy"):
+        value = getattr(change, lever.field)
         if value is not None:
-            setattr(s.levers, name, value)
-            done.append(f"{name} = {value:g}")
+            setattr(s.levers, lever.name, value)
+            done.append(f"{lever.field} = {value:g}")
     if change.naval_presence is not None:
         for zone, level in change.naval_presence.items():
             s.nato_naval[s.zones.index(zone)] = level
@@ -89,41 +131,76 @@ def _change_policy(s, change) -> None:
     s.log("policy_change", None, NAME, f"{why} ({'; '.join(done)})")
 
 
-def _handle(s, p, ev, u) -> None:
+def _regime_change(s: State, p: Params, ev: Event, i: int, level: float) -> None:
+    from ..state import regime_index
+
+    s.regime[i] = regime_index(ev.regime or "hybrid")
+    s.ties[i] *= 1.0 - level
+    s.coup_memory[i] = max(s.coup_memory[i], 0.5)
+
+
+def _conflict(s: State, p: Params, ev: Event, i: int, level: float) -> None:
+    s.conflict[i] = level
+
+
+def _forces(s: State, p: Params, ev: Event, i: int, level: float) -> None:
+    if ev.side == "western":
+        s.wpres_target[i] = level
+    else:
+        default_arrival = ev.kind == "force_arrival" and ev.level is None
+        s.rpres[i] = p.deploy_level if default_arrival else level
+
+
+def _migration_deal(s: State, p: Params, ev: Event, i: int, level: float) -> None:
+    s.migration_deal[i] = level
+
+
+def _relations(s: State, p: Params, ev: Event, i: int, level: float) -> None:
+    j = s.index(ev.other)
+    s.friction[i, j] = s.friction[j, i] = level
+
+
+def _basing(s: State, p: Params, ev: Event, i: int | None, level: float) -> None:
+    for b in s.bases:
+        if b.site == ev.site:
+            b.status = ev.status
+            b.since = s.month
+            if ev.status == "open":  # as an agreed deal does (russian_opportunism)
+                s.rpres[b.host] = max(s.rpres[b.host], p.deploy_level)
+
+
+def _bloc(s: State, p: Params, ev: Event, i: int | None, level: float) -> None:
+    members = [i] if i is not None else list(coups.hostile_juntas(s, p))
+    for m in members:
+        s.bloc[m] = True
+
+
+def _label_only(s: State, p: Params, ev: Event, i: int | None, level: float) -> None:
+    """Logged, with no effect on the state (force_restructuring)."""
+
+
+_HANDLERS = {
+    "regime_change": _regime_change,
+    "war_onset": _conflict,
+    "ceasefire": _conflict,
+    "force_withdrawal": _forces,
+    "force_arrival": _forces,
+    "force_restructuring": _label_only,
+    "migration_deal": _migration_deal,
+    "diplomatic_rupture": _relations,
+    "normalisation": _relations,
+    "basing_agreement": _basing,
+    "bloc_formation": _bloc,
+}
+
+
+def _handle(s: State, p: Params, ev: Event, u: np.ndarray) -> None:
+    """One scheduled event: its handler changes the state, then the log records it."""
     i = s.index(ev.country) if ev.country else None
     level = ev.level if ev.level is not None else DEFAULT_LEVEL.get(ev.kind)
     why = f"scheduled event{': ' + ev.note if ev.note else ''}"
-    kind = ev.kind
-    if kind == "coup":
-        coups.install_junta(s, p, i, u[0], cause=why)
+    if ev.kind == "coup":
+        coups.install_junta(s, p, i, u[0], cause=why)  # logs the coup itself
         return
-    if kind == "regime_change":
-        from ..state import regime_index
-
-        s.regime[i] = regime_index(ev.regime or "hybrid")
-        s.ties[i] *= 1.0 - level
-        s.coup_memory[i] = max(s.coup_memory[i], 0.5)
-    elif kind in ("war_onset", "ceasefire"):
-        s.conflict[i] = level
-    elif kind in ("force_withdrawal", "force_arrival"):
-        if ev.side == "western":
-            s.wpres_target[i] = level
-        else:
-            s.rpres[i] = p.deploy_level if (kind == "force_arrival" and ev.level is None) else level
-    elif kind == "migration_deal":
-        s.migration_deal[i] = level
-    elif kind in ("diplomatic_rupture", "normalisation"):
-        j = s.index(ev.other)
-        s.friction[i, j] = s.friction[j, i] = level
-    elif kind == "basing_agreement":
-        for b in s.bases:
-            if b.site == ev.site:
-                b.status = ev.status
-                b.since = s.month
-                if ev.status == "open":  # as an agreed deal does (russian_opportunism)
-                    s.rpres[b.host] = max(s.rpres[b.host], p.deploy_level)
-    elif kind == "bloc_formation":
-        members = [i] if i is not None else list(coups.hostile_juntas(s, p))
-        for m in members:
-            s.bloc[m] = True
-    s.log(kind, ev.country, NAME, why, side=ev.side or "", site=ev.site or "", level=level)
+    _HANDLERS[ev.kind](s, p, ev, i, level)
+    s.log(ev.kind, ev.country, NAME, why, side=ev.side or "", site=ev.site or "", level=level)

@@ -22,7 +22,7 @@ are country-year fatality series):
                 + jihad_spill * (1 - capacity_i) * foothold_i
                   * sum_k A_ik J_k max(J_k - J_i, 0)              (A: row-normalised neighbours)
     foothold_i = min(J_i / jihad_spill_foothold, 1)   (1 where jihad_spill_foothold = 0)
-    drift_i   = -jihad_anchor * net_i at the start of the run (set once, sim.model._initialise)
+    drift_i   = -jihad_anchor * net_i at the start of the run (set once, by this module's initialise hook)
                 + jihad_momentum * ln(J_i / Jprior_i) / 12
                 (Jprior_i: the observed activity of the year before the start, roster column
                  jihadist_deaths_<year>; the term is 0 where the roster has none; off by
@@ -32,7 +32,7 @@ are country-year fatality series):
                   * (1 - stability_coup_weight * coup memory_i)
 
 Activity starts from the observed violence of the start year (roster, Global Terrorism
-Index deaths; sim.model._initialise). The drift anchors each state's growth to that
+Index deaths; this module's initialise hook). The drift anchors each state's growth to that
 observation: with jihad_anchor = 1 a state whose drivers do not change keeps its
 observed level (its groups, terrain and networks, which the model does not represent,
 are taken as they were), and only changes in grievance, capacity and foreign forces
@@ -53,10 +53,17 @@ Departures: Russian forces get no counter-terrorism weight by default (russian_c
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+if TYPE_CHECKING:
+    from ..params import Params
+    from ..state import State
+
 from ..calendar import year_of
-from ..roster import load_roster
+from ..roster import REGIMES, load_roster
 
 NAME = "grievance_jihadism"
 PARAMS = (
@@ -79,8 +86,17 @@ PARAMS = (
     "stability_jihad_weight",
     "stability_conflict_weight",
     "stability_coup_weight",
+    "jihad_deaths_full",
+    "jihad_init_scale",
+    "authoritarian_democracy",
+    "authoritarian_hybrid",
+    "authoritarian_monarchy",
+    "authoritarian_autocracy",
+    "authoritarian_military",
 )
+LEVERS = ()
 READS = (
+    "start",
     "regime",
     "rpres",
     "wpres",
@@ -88,17 +104,44 @@ READS = (
     "conflict",
     "coup_memory",
     "adjacency",
-    "jihad_drift",
+    "region_member",
+    "jihad_observed",
+    "jihad_prior",
+    "grievance",
+    "jihad",
 )
-WRITES = ("grievance", "jihad", "jihad_prior", "stability")
+WRITES = ("grievance", "jihad", "jihad_prior", "stability", "private")
 
 
-def setup(s, p) -> None:
-    """The observed activity of the year before the start (for the drift and Jref)."""
+@dataclass(slots=True)
+class Private:
+    """Grievance's regime table and the drift that holds the start at rest."""
+
+    authoritarian: np.ndarray  # per regime (REGIMES order): authoritarian_<regime>
+    drift: np.ndarray  # drift_i, per actor (initial_drift)
+
+
+def initialise(s: State, p: Params) -> None:
+    """Jihadist activity from the observed violence of the start year, grievance at its
+    target, the drift that holds the start at rest, and stability.
+
+    Activity starts from the roster's terrorism deaths (jihadist_deaths_2019 / _2024,
+    Global Terrorism Index), mapped to the index by jihad_deaths_full; structural pressure
+    (grievance x fragility, jihad_init_scale) only stands in for actors without one.
+    """
+    authoritarian = np.array([getattr(p, f"authoritarian_{r}") for r in REGIMES])
+    s.private[NAME] = Private(authoritarian=authoritarian, drift=np.zeros(s.n))
     s.jihad_prior = prior_activity(s, p)
+    s.grievance = grievance_target(s, p)
+    guess = p.jihad_init_scale * pressure(s, p)
+    observed = s.jihad_observed / p.jihad_deaths_full
+    s.jihad = np.clip(np.where(np.isnan(observed), guess, observed), 0.0, 1.0)
+    s.grievance = grievance_target(s, p)
+    s.private[NAME].drift = initial_drift(s, p)
+    s.stability = stability(s, p)
 
 
-def prior_activity(s, p) -> np.ndarray:
+def prior_activity(s: State, p: Params) -> np.ndarray:
     """Jihadist activity in the year before the start, NaN where the roster has none.
 
     Read from the roster column of that year (jihadist_deaths_<year>, Global Terrorism
@@ -116,9 +159,9 @@ def prior_activity(s, p) -> np.ndarray:
     return np.clip(per_m / p.jihad_deaths_full, 0.0, 1.0)
 
 
-def grievance_target(s, p) -> np.ndarray:
+def grievance_target(s: State, p: Params) -> np.ndarray:
     return np.minimum(
-        p.grievance_authoritarian * s.authoritarian[s.regime]
+        p.grievance_authoritarian * s.private[NAME].authoritarian[s.regime]
         + p.grievance_external * s.rpres
         + p.grievance_fragility * (1.0 - s.capacity)
         + p.grievance_violence * s.jihad,
@@ -126,12 +169,12 @@ def grievance_target(s, p) -> np.ndarray:
     )
 
 
-def pressure(s, p) -> np.ndarray:
+def pressure(s: State, p: Params) -> np.ndarray:
     raw = s.grievance * (1.0 - s.capacity) - p.jihad_pressure_threshold
     return np.maximum(raw, 0.0) / (1.0 - p.jihad_pressure_threshold) * s.region_member
 
 
-def stability(s, p) -> np.ndarray:
+def stability(s: State, p: Params) -> np.ndarray:
     return np.clip(
         s.capacity
         * (1.0 - p.stability_jihad_weight * s.jihad)
@@ -142,7 +185,7 @@ def stability(s, p) -> np.ndarray:
     )
 
 
-def net_rate(s, p, press: np.ndarray) -> np.ndarray:
+def net_rate(s: State, p: Params, press: np.ndarray) -> np.ndarray:
     """Per-unit monthly growth of activity from the drivers (net_i above)."""
     cover = (
         s.capacity * (1.0 - p.coup_cover_loss * s.coup_memory)
@@ -152,24 +195,22 @@ def net_rate(s, p, press: np.ndarray) -> np.ndarray:
     return p.jihad_growth * press * (1.0 - s.jihad) - p.jihad_suppression * cover
 
 
-def observed_trend(s) -> np.ndarray:
+def observed_trend(s: State) -> np.ndarray:
     """Monthly log growth of activity over the year before the start (0 where unknown)."""
-    prior = getattr(s, "jihad_prior", None)
-    if prior is None:
-        return np.zeros(s.n)
+    prior = s.jihad_prior
     ok = ~np.isnan(prior) & (prior > 0) & (s.jihad > 0)
     ratio = np.divide(s.jihad, prior, out=np.ones(s.n), where=ok)
     return np.where(ok, np.log(ratio) / 12.0, 0.0)
 
 
-def initial_drift(s, p) -> np.ndarray:
+def initial_drift(s: State, p: Params) -> np.ndarray:
     """drift_i: minus jihad_anchor times the start's net rate, plus jihad_momentum times
     the observed trend of the year before (call once, at the start)."""
     anchor = -p.jihad_anchor * net_rate(s, p, pressure(s, p))
     return (anchor + p.jihad_momentum * observed_trend(s)) * s.region_member
 
 
-def foothold(s, p) -> np.ndarray:
+def foothold(s: State, p: Params) -> np.ndarray:
     """Share of its neighbours' spill a state receives, min(J_i / jihad_spill_foothold, 1):
     groups spread through networks already present, so a state without jihadist activity
     gets none (docs/calibration.md, sixth round)."""
@@ -178,11 +219,11 @@ def foothold(s, p) -> np.ndarray:
     return np.minimum(s.jihad / p.jihad_spill_foothold, 1.0)
 
 
-def apply(s, p, rng) -> None:
+def apply(s: State, p: Params, rng: np.random.Generator) -> None:
     s.grievance += p.grievance_rate * (grievance_target(s, p) - s.grievance)
     press = pressure(s, p)
     j = s.jihad
-    rate = net_rate(s, p, press) + s.jihad_drift
+    rate = net_rate(s, p, press) + s.private[NAME].drift
     gap = (s.adjacency * (j * np.maximum(j[None, :] - j[:, None], 0.0))).sum(axis=1)
     spill = p.jihad_spill * (1.0 - s.capacity) * gap * foothold(s, p)
     j += rate * j + p.jihad_seed * press + spill * s.region_member

@@ -16,7 +16,14 @@ the state's last change of camp.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from ..params import Params
+    from ..state import State
 
 NAME = "influence"
 PARAMS = (
@@ -26,8 +33,24 @@ PARAMS = (
     "russia_presence_weight",
     "aligned_threshold",
 )
-READS = ("trust", "wpres", "ties", "rpres")
-WRITES = ("nato_inf", "russia_inf", "alignment", "camp")
+LEVERS = ()
+READS = ("trust", "wpres", "ties", "rpres", "region_member", "camp")
+WRITES = ("nato_inf", "russia_inf", "alignment", "camp", "private")
+
+
+@dataclass(slots=True)
+class Private:
+    """Each state's alignment parts when it last changed camp (or at the start): the
+    realignment log names the part that moved most since."""
+
+    anchor: np.ndarray  # (4, n), in the order of _DRIVERS
+
+
+def initialise(s: State, p: Params) -> None:
+    """Influence, alignment and camps where the initial trust, ties and presence put them."""
+    s.camp = update(s, p)
+    s.private[NAME] = Private(anchor=contributions(s, p))
+
 
 CAMPS = {1: "West-aligned", 0: "hedging", -1: "Russia-aligned"}
 _DRIVERS = (
@@ -38,7 +61,7 @@ _DRIVERS = (
 )
 
 
-def russia_share(s, weights: np.ndarray) -> np.ndarray:
+def russia_share(s: State, weights: np.ndarray) -> np.ndarray:
     """Russia's share of NATO plus Russian influence, weighted (one row of weights per
     group of states; 0 where a group has no influence at all). One definition for the
     allies' threat perception (cohesion) and the recorded influence shares."""
@@ -47,7 +70,7 @@ def russia_share(s, weights: np.ndarray) -> np.ndarray:
     return np.divide(num, den, out=np.zeros_like(num, dtype=float), where=den > 0)
 
 
-def contributions(s, p) -> np.ndarray:
+def contributions(s: State, p: Params) -> np.ndarray:
     """(4, n): the signed parts of alignment, in the order of _DRIVERS."""
     return np.stack(
         [
@@ -59,7 +82,7 @@ def contributions(s, p) -> np.ndarray:
     )
 
 
-def update(s, p) -> np.ndarray:
+def update(s: State, p: Params) -> np.ndarray:
     """Recompute influence and alignment; returns the camp of each state."""
     s.nato_inf = np.clip(p.nato_trust_weight * s.trust + p.nato_presence_weight * s.wpres, 0, 1)
     s.russia_inf = np.clip(p.russia_ties_weight * s.ties + p.russia_presence_weight * s.rpres, 0, 1)
@@ -69,12 +92,13 @@ def update(s, p) -> np.ndarray:
     )
 
 
-def apply(s, p, rng) -> None:
+def apply(s: State, p: Params, rng: np.random.Generator) -> None:
     camp = update(s, p)
     changed = np.flatnonzero((camp != s.camp) & s.region_member)
     if len(changed):
         parts = contributions(s, p)
-        delta = parts - s.camp_anchor
+        own: Private = s.private[NAME]
+        delta = parts - own.anchor
         for i in changed:
             k = int(np.argmax(np.abs(delta[:, i])))
             s.log(
@@ -89,5 +113,5 @@ def apply(s, p, rng) -> None:
                 driver=_DRIVERS[k],
                 driver_change=float(delta[k, i]),
             )
-            s.camp_anchor[:, i] = parts[:, i]
+            own.anchor[:, i] = parts[:, i]
     s.camp = camp

@@ -25,7 +25,14 @@ replay, 2024 otherwise); the index says how today's conditions move it, not a fo
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from ..params import Params
+    from ..state import State
 
 NAME = "leverage"
 PARAMS = (
@@ -36,11 +43,35 @@ PARAMS = (
     "material_alignment_weight",
     "material_instability_weight",
 )
-READS = ("stability", "alignment", "migration_deal", "jihad", "route_share", "material_weight")
-WRITES = ("migration", "departures", "material_risk")
+LEVERS = ()
+READS = (
+    "stability",
+    "alignment",
+    "migration_deal",
+    "jihad",
+    "central_sahel",
+    "route_share",
+    "route_base",
+    "material_weight",
+)
+WRITES = ("migration", "departures", "material_risk", "private")
 
 
-def transit_push(s, p) -> np.ndarray:
+@dataclass(slots=True)
+class Private:
+    """Each route's departure pressure at the start: flows are the base year's arrivals
+    scaled by pressure relative to it."""
+
+    push0: np.ndarray
+
+
+def initialise(s: State, p: Params) -> None:
+    """The start's route pressure (1 where a route has none)."""
+    push0 = route_push(s, p)
+    s.private[NAME] = Private(push0=np.where(push0 > 0, push0, 1.0))
+
+
+def transit_push(s: State, p: Params) -> np.ndarray:
     """(routes, states): each transit state's part of each route's departure pressure."""
     push = (
         (1.0 + p.migration_instability * (1.0 - s.stability))
@@ -51,13 +82,14 @@ def transit_push(s, p) -> np.ndarray:
     return s.route_share * push * origin
 
 
-def route_push(s, p) -> np.ndarray:
+def route_push(s: State, p: Params) -> np.ndarray:
     """Unnormalised departure pressure of each route."""
     return transit_push(s, p).sum(axis=1)
 
 
-def apply(s, p, rng) -> None:
-    flows = transit_push(s, p) * (s.route_base / s.route_push0)[:, None]
+def apply(s: State, p: Params, rng: np.random.Generator) -> None:
+    own: Private = s.private[NAME]
+    flows = transit_push(s, p) * (s.route_base / own.push0)[:, None]
     s.migration = flows.sum(axis=1)
     s.departures = flows.sum(axis=0)
     s.material_risk = float(

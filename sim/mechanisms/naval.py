@@ -19,7 +19,13 @@ level in the central and eastern Mediterranean in 2025), not an actor's decision
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from ..params import Params
+    from ..state import State
 
 NAME = "naval"
 PARAMS = (
@@ -29,11 +35,12 @@ PARAMS = (
     "incident_ties_effect",
     "naval_cost_musd_year",
 )
-READS = ("bases", "nato_naval")
+LEVERS = ()
+READS = ("bases", "zones", "nato_naval", "spending_musd")
 WRITES = ("russia_naval", "incidents", "spending_musd")
 
 
-def apply(s, p, rng) -> None:
+def apply(s: State, p: Params, rng: np.random.Generator) -> None:
     naval_bases = np.zeros(len(s.zones))
     air_bases = np.zeros(len(s.zones))
     for b in s.bases:

@@ -35,7 +35,16 @@ no split. No host expels Russia (none did 2019-2025; calibration fact SF-05).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+from ..roster import REGIMES
+
+if TYPE_CHECKING:
+    from ..params import Params
+    from ..state import State
 
 NAME = "russian_opportunism"
 PARAMS = (
@@ -54,29 +63,80 @@ PARAMS = (
     "presence_ties_pull",
     "ties_decay",
     "naval_deterrence",
+    "ties_base",
+    "ties_from_presence",
+    "ties_arms_client_bonus",
+    "strategic_route_weight",
+    "strategic_material_weight",
+    "strategic_base_weight",
+    "openness_military",
+    "openness_autocracy",
+    "openness_hybrid",
+    "openness_monarchy",
+    "openness_democracy",
 )
+LEVERS = ("russia_budget",)
 READS = (
+    "month",
     "deploy_allowed",
+    "security_deployments",
     "capacity",
     "regime",
+    "military",
+    "region_member",
+    "route_share",
+    "material_weight",
+    "base_host",
+    "nato",
+    "close_to_russia",
     "wpres",
     "trust",
     "ties",
+    "rpres",
     "hostility",
     "junta_since",
     "nato_inf",
     "bases",
+    "zones",
     "nato_naval",
 )
-WRITES = ("ties", "trust", "rpres", "bases", "russia_alloc")
+WRITES = ("ties", "trust", "rpres", "bases", "russia_alloc", "strategic_value", "private")
 
 
-def allocation(s, p) -> np.ndarray:
+@dataclass(slots=True)
+class Private:
+    """Russia's regime table and the ties it starts from (ties decay toward them)."""
+
+    openness: np.ndarray  # per regime (REGIMES order): openness_<regime>
+    ties_floor: np.ndarray  # per actor: the initial ties
+
+
+def initialise(s: State, p: Params) -> None:
+    """Ties to Russia at the start: a base level, more per unit of Russian presence and
+    for the states the source names as close to Russia; NATO members have none. And each
+    state's strategic value to Russia: migration transit, raw materials, basing."""
+    ties = p.ties_base + p.ties_from_presence * s.rpres
+    ties = ties + np.where(s.close_to_russia, p.ties_arms_client_bonus, 0.0)
+    s.ties = np.where(s.nato, 0.0, np.clip(ties, 0.0, 1.0))
+    s.strategic_value = np.clip(
+        (s.route_share.sum(axis=0) > 0) * p.strategic_route_weight
+        + (s.material_weight > 0) * p.strategic_material_weight
+        + s.base_host * p.strategic_base_weight,
+        0.0,
+        1.0,
+    )
+    s.private[NAME] = Private(
+        openness=np.array([getattr(p, f"openness_{r}") for r in REGIMES]),
+        ties_floor=s.ties.copy(),
+    )
+
+
+def allocation(s: State, p: Params) -> np.ndarray:
     """The month's budget per state: the decision rule above."""
-    budget = p.budget_units * s.scenario.russia.budget
+    budget = p.budget_units * s.levers.russia_budget
     score = (
         (1.0 - s.capacity) ** p.fragility_exponent
-        * s.openness[s.regime]
+        * s.private[NAME].openness[s.regime]
         * (1.0 - p.nato_absence_weight * np.maximum(s.wpres, s.trust))
         * (1.0 + p.strategic_value_weight * s.strategic_value)
         * (1.0 + s.ties)
@@ -87,13 +147,14 @@ def allocation(s, p) -> np.ndarray:
     return budget * w / total if total > 0 else np.zeros_like(w)
 
 
-def apply(s, p, rng) -> None:
+def apply(s: State, p: Params, rng: np.random.Generator) -> None:
     u_deploy = rng.random(s.n)
     u_base = rng.random(len(s.bases))
     alloc = allocation(s, p)
     s.russia_alloc = alloc
     s.ties += (p.ties_gain * alloc + p.presence_ties_pull * s.rpres) * (1.0 - s.ties)
-    s.ties -= p.ties_decay * np.maximum(s.ties - s.ties_floor, 0.0) * (alloc == 0)
+    floor = s.private[NAME].ties_floor
+    s.ties -= p.ties_decay * np.maximum(s.ties - floor, 0.0) * (alloc == 0)
     np.clip(s.ties, 0.0, 1.0, out=s.ties)
     s.trust -= p.info_ops_trust_loss * alloc * s.trust
     if s.security_deployments:

@@ -192,7 +192,7 @@ def ParameterControls(session: Session, on_change):
 
 
 @solara.component
-def Controls(session: Session, playing, on_frame, on_ui, version: tuple[int, int]):
+def Controls(session: Session, playing, on_frame, on_ui, version: tuple[int, int]):  # noqa: C901 - a Solara component: its hooks must run in one body, in a fixed order
     """The sidebar. Levers, parameters and the seed apply on Reset.
 
     `version` changes whenever the run or a control changes: the session is mutated in

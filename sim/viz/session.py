@@ -4,9 +4,8 @@ its pictures. Plain Python (no Solara), so it can be tested and timed directly.
 Levers and parameters apply on Reset: the model is rebuilt from the scenario with the
 levers written into it (`Scenario.from_dict`, validated as any scenario file), so every
 picture on screen is a run that `southflank run` would reproduce from the same scenario
-content and seed. The lever list, labels and ranges come from the scenario schema
-(`sim.scenario.Policy`, `sim.scenario.Russia`) and parameter ranges from the registry;
-nothing here restates a default.
+content and seed. The levers' list, labels and ranges, and the parameters' ranges, come
+from the registry (sim/data/parameters.toml); nothing here restates a default.
 """
 
 from __future__ import annotations
@@ -22,17 +21,13 @@ from .. import params as _params
 from ..calendar import format_month
 from ..model import LAYERS, SouthernFlankModel
 from ..roster import load_roster
-from ..scenario import SEA_ZONES, DCBPackage, Policy, Russia, Scenario
+from ..scenario import SEA_ZONES, DCBPackage, Scenario
 from .charts import ChartRenderer
 from .mapview import MapRenderer
 
-# The policy levers shown as sliders: (section, field) of the scenario schema.
-SLIDER_LEVERS: tuple[tuple[str, str], ...] = (
-    ("policy", "hub_mandate"),
-    ("policy", "special_representative"),
-    ("policy", "md_revival"),
-    ("policy", "ici_revival"),
-    ("russia", "budget"),
+# The policy levers shown as sliders: (section, field) of every registry lever.
+SLIDER_LEVERS: tuple[tuple[str, str], ...] = tuple(
+    (p.section, p.field) for p in _params.LEVERS.values()
 )
 # Parameters offered as sliders by default (any other registry entry can be added in
 # the page); names only: default, range and unit are the registry's.
@@ -48,7 +43,6 @@ KEY_PARAMETERS: tuple[str, ...] = (
     "aligned_threshold",
 )
 FRAMEWORK_GROUPS = ("MD", "ICI")
-_SECTIONS = {"policy": Policy, "russia": Russia}
 EVENTS_SHOWN = 12
 
 
@@ -85,32 +79,21 @@ def nice_step(low: float, high: float) -> float:
     return 10.0 ** (math.floor(math.log10(span)) - 2) if span > 0 else 1.0
 
 
-def _bounds(section: str, name: str) -> tuple[float, float]:
-    low = high = None
-    for meta in _SECTIONS[section].model_fields[name].metadata:
-        low = getattr(meta, "ge", low)
-        high = getattr(meta, "le", high)
-    if low is None or high is None:
-        raise ValueError(f"{section}.{name} has no declared range in the scenario schema")
-    return float(low), float(high)
-
-
 def lever_sliders() -> list[SliderSpec]:
-    """Sliders for the scalar policy levers, from the schema's fields and bounds."""
+    """Sliders for the scalar policy levers, from the registry's ranges and meanings."""
     out = []
-    for section, name in SLIDER_LEVERS:
-        info = _SECTIONS[section].model_fields[name]
-        low, high = _bounds(section, name)
-        label = f"{'Russia: ' if section == 'russia' else ''}{info.description or name}"
-        out.append(SliderSpec(f"{section}.{name}", label, low, high, nice_step(low, high)))
+    for p in _params.LEVERS.values():
+        label = f"{'Russia: ' if p.section == 'russia' else ''}{p.description}"
+        key = f"{p.section}.{p.field}"
+        out.append(SliderSpec(key, label, p.low, p.high, nice_step(p.low, p.high), p.source))
     return out
 
 
 def parameter_slider(name: str) -> SliderSpec:
     """A slider for one registry parameter, with its range and unit."""
-    if name not in _params.REGISTRY:
-        raise KeyError(f"unknown parameter {name!r}{_params.suggest(name, _params.REGISTRY)}")
-    p = _params.REGISTRY[name]
+    if name not in _params.PARAMETERS:
+        raise KeyError(f"unknown parameter {name!r}{_params.suggest(name, _params.PARAMETERS)}")
+    p = _params.PARAMETERS[name]
     step = 1.0 if p.integer else nice_step(p.low, p.high)
     return SliderSpec(name, f"{name} ({p.unit})", p.low, p.high, step, p.description)
 
