@@ -249,9 +249,11 @@ def build(
                     "alignment",
                     when,
                     _map_scenarios(effects, base, names),
-                    below=-thr,
-                    title=f"P(Russia-aligned: alignment < -{thr:g}), "
-                    f"{resolve_date(countries['date'], when)}",
+                    title=f"P(Russia-aligned: alignment < -{thr:g} unless a run sets its "
+                    f"own threshold), {resolve_date(countries['date'], when)}",
+                    aligned="russia",
+                    runs=batch.runs,
+                    manifest=batch.manifest,
                 ),
             )
         )
