@@ -522,7 +522,7 @@ def test_the_states_the_facts_name_are_the_rosters_groups():
 
     groups = load_roster().groups()
     assert AES == groups["AES"] == ("MLI", "BFA", "NER")
-    assert MD_STATES == groups["MD"]
+    assert groups["MD"] == MD_STATES
     assert set(AES) < set(RUSSIA_HOSTS) and set(AES) < set(COUP_STATES)
 
 

@@ -161,14 +161,17 @@ def resolve_experiment(
     try:
         exp = Experiment.model_validate(data)
     except ValidationError as exc:
-        msgs = [
-            f"{'.'.join(str(x) for x in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
-            for e in exc.errors()
-        ]
-        if vary:
-            raise PlanError("vary", "; ".join(msgs)) from None
-        raise BatchError("experiment: " + "; ".join(msgs)) from None
+        raise _experiment_error(exc, bool(vary)) from None
     return exp, exp.replicates
+
+
+def _experiment_error(exc: ValidationError, vary: bool) -> BatchError:
+    """A bad experiment: the `vary` argument's fault, or the scenarios' block's."""
+    msgs = "; ".join(
+        f"{'.'.join(str(x) for x in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
+        for e in exc.errors()
+    )
+    return PlanError("vary", msgs) if vary else BatchError(f"experiment: {msgs}")
 
 
 def chunk_size_for(n_runs: int, months: int) -> int:
