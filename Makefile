@@ -39,7 +39,7 @@ format: $(STAMP)  ## apply ruff formatting and safe fixes
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: $(STAMP)  ## performance benchmarks (medians, ratios) -> benchmarks/results/; ONLY=model|batch|sensitivity
+bench: $(STAMP)  ## performance benchmarks (medians, ratios) -> benchmarks/results/; ONLY=model|batch|sensitivity|viz
 	$(PY) -m benchmarks $(ONLY)
 
 clean:  ## remove .venv, caches and results (keeps results/README.md)

@@ -90,8 +90,8 @@ def main(n: int = 512, workers: int | None = None, policies: bool = True) -> dic
         )
         if policies:
             # exactly the runs the policy comparison adds to the analysis's batch
-            variants = sa.policy_variants(scenario)
-            base = [res.design.points()[i] for i in res.design.base_points()]
+            variants = library.comparable(scenario, policies_only=True)
+            base = [res.design.points[i] for i in res.design.base_points()]
             t0 = time.perf_counter()
             summary = run_batch(
                 variants,

@@ -26,3 +26,22 @@ def format_month(month: int) -> str:
 
 def year_of(month: int) -> int:
     return month // 12
+
+
+HORIZON_MONTH = 6  # June: a model year runs July to June, so "2030" means 2030-06
+_YEAR = re.compile(r"^\d{4}$")
+
+
+def horizon_month(when: int | str) -> str:
+    """The month a horizon names: a bare year (``2030`` or ``"2030"``) is its June, the
+    end of a model year; a ``'YYYY-MM'`` month is itself. ValueError otherwise.
+
+    The one reading of a horizon: ``southflank compare``, the brief, the maps, the
+    sensitivity analysis and the visualization's results explorer all use it.
+    """
+    text = str(when).strip()
+    if _YEAR.match(text):
+        return f"{int(text):04d}-{HORIZON_MONTH:02d}"
+    if not _YM.match(text):
+        raise ValueError(f"{when!r} is not a horizon; write YYYY (its June) or YYYY-MM")
+    return format_month(parse_month(text))

@@ -1,14 +1,17 @@
-"""The shipped scenario library (the YAML files of scenarios/), found by name.
+"""The shipped scenario library (the YAML files of sim/scenarios/), found by name.
 
 Users name a shipped scenario (``hague_2025_baseline``) or give a path to their own
 file; both resolve here, so the CLI, the visualization and notebooks agree on what a
-name means.
+name means. The files ship inside the package (an installed wheel carries them); the
+``scenarios/`` folder at the top of a source checkout points at the same files.
+``comparable`` is the one answer to "which shipped scenarios can be set beside this
+one" (the demo's batch, the sensitivity analysis's policies).
 """
 
 from __future__ import annotations
 
 import os
-import sys
+import warnings
 from functools import cache
 from pathlib import Path
 
@@ -16,21 +19,16 @@ from .params import suggest
 from .scenario import Scenario, ScenarioError
 
 DEFAULT = "hague_2025_baseline"
+# Scenario fields that are not policy: a policy variant may differ from its reference
+# in these and in `policy`, and in nothing else.
+_NOT_POLICY = ("name", "description", "seed", "experiment", "policy")
 
 
 def library_dir() -> Path:
-    """Where the shipped scenarios are: $SOUTHFLANK_SCENARIOS, the source tree, or the
-    data folder of an installed wheel."""
+    """Where the shipped scenarios are: $SOUTHFLANK_SCENARIOS, else the package's own
+    ``sim/scenarios`` folder (the same in a source checkout and an installed wheel)."""
     env = os.environ.get("SOUTHFLANK_SCENARIOS")
-    candidates = [Path(env)] if env else []
-    candidates += [
-        Path(__file__).resolve().parent.parent / "scenarios",
-        Path(sys.prefix) / "share" / "southflank" / "scenarios",
-    ]
-    for c in candidates:
-        if c.is_dir():
-            return c
-    return candidates[0]
+    return Path(env) if env else Path(__file__).resolve().parent / "scenarios"
 
 
 def names() -> list[str]:
@@ -68,3 +66,43 @@ def load(name_or_path: str | Path) -> Scenario:
 def default_scenario() -> Scenario:
     """The current-course baseline that `make demo` and the visualization start from."""
     return load(DEFAULT)
+
+
+def same_months(a: Scenario, b: Scenario) -> bool:
+    """True if two scenarios cover the same months (so their runs pair month by month)."""
+    return a.start == b.start and a.months == b.months
+
+
+def policy_only(reference: Scenario, other: Scenario) -> bool:
+    """True if `other` differs from `reference` in its policy levers and nothing else
+    (apart from name, description, seed and experiment block)."""
+    ref = reference.model_dump(mode="json")
+    data = other.model_dump(mode="json")
+    same = all(data.get(k) == v for k, v in ref.items() if k not in _NOT_POLICY)
+    return same and data["policy"] != ref["policy"]
+
+
+def comparable(reference: Scenario, *, policies_only: bool = False) -> list[Scenario]:
+    """The shipped scenarios that can be compared with `reference`, in name order.
+
+    Comparable means: another scenario covering the same months (its runs pair with
+    the reference's month by month and seed by seed); with `policies_only`, also equal
+    to the reference in everything but its policy levers (the policies whose ranking a
+    sensitivity analysis checks). A shipped file that does not load is skipped with a
+    warning naming it.
+    """
+    out = []
+    for name in names():
+        if name == reference.name:
+            continue
+        try:
+            other = load(name)
+        except ScenarioError as exc:
+            warnings.warn(f"skipping shipped scenario {name}: {exc}", stacklevel=2)
+            continue
+        if other.name == reference.name or not same_months(reference, other):
+            continue
+        if policies_only and not policy_only(reference, other):
+            continue
+        out.append(other)
+    return out

@@ -108,7 +108,7 @@ def small_batch(tmp_path_factory, baseline):
 
 
 def test_compare_command_prints_and_saves_intervals(small_batch, capsys):
-    code = main(["compare", str(small_batch), "--baseline", "c_base", "--horizons", "2026,2030"])
+    code = main(["compare", str(small_batch), "--baseline", "c_base", "--horizon", "2026,2030"])
     assert code == 0
     text = capsys.readouterr().out
     assert "c_pol" in text and "95% CI" in text and "2027-06" in text  # 2030 -> last month
@@ -134,7 +134,7 @@ def test_compare_says_too_few_with_two_replicates(tmp_path, baseline, capsys):
     [
         ["--baseline", "nope"],
         ["--baseline", "c_base", "--metrics", "cohesio"],
-        ["--baseline", "c_base", "--horizons", "twenty"],
+        ["--baseline", "c_base", "--horizon", "twenty"],
     ],
 )
 def test_compare_bad_input_exits_2(small_batch, args):

@@ -28,7 +28,7 @@ from sim import Scenario
 from sim.mechanisms import INIT_ORDER, MECHANISMS
 from sim.model import SouthernFlankModel
 from sim.params import LEVERS, PARAMETERS
-from sim.replay import endogenous_variant
+from sim.validation.replay import endogenous_variant
 from sim.state import State, build_state
 
 from .conftest import SCENARIOS

@@ -23,21 +23,15 @@ import pytest
 from sim import Scenario, simulate
 from sim.batch.design import replicate_seeds
 from sim.calendar import format_month, parse_month
-from sim.replay import (
-    AES,
-    FACTS,
+from sim.validation.facts import AES, FACTS, RunView, sf01, sf03, sf05, sf09, sf10
+from sim.validation.replay import (
     REPLAY,
-    RunView,
     counterfactual_variant,
     endogenous_variant,
+    observed_fatalities,
     sahel_series,
     score_result,
     scorecard,
-    sf01,
-    sf03,
-    sf05,
-    sf09,
-    sf10,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -358,7 +352,7 @@ def test_the_baseline_does_not_saturate_the_region():
     activity where its drivers put it: no Mediterranean Dialogue state above 0.3 in
     2035, and at most a few states above 0.6 (before the anchor a dozen reached 1)."""
     from sim import library
-    from sim.replay import MD_STATES
+    from sim.validation.facts import MD_STATES
 
     r = simulate(library.load("hague_2025_baseline"), seed=1)
     c = r.countries[r.countries.date == r.countries.date.max()].set_index("iso3").jihadist
@@ -505,7 +499,7 @@ def test_a_new_junta_invites_no_russian_forces_before_its_tenure(replay):
 def test_sf12_reads_a_step_in_natos_southern_engagement_from_the_attention_series():
     """The 2024 step (special representative, action plan) must show as a rise in NATO's
     attention between 2023-09 and 2024-08; a flat series fails that part."""
-    from sim.replay import sf12
+    from sim.validation.facts import sf12
 
     flat = synthetic(**HISTORY)
     flat.attention = pd.Series(0.2, index=MONTHS)
@@ -513,3 +507,48 @@ def test_sf12_reads_a_step_in_natos_southern_engagement_from_the_attention_serie
     step.attention = pd.Series([0.2 if d < "2024-07" else 0.24 for d in MONTHS], index=MONTHS)
     part = "NATO's southern engagement steps up 2023-10..2024-07"
     assert sf12(step).checks[part] and not sf12(flat).checks[part]
+
+
+def test_the_observed_series_is_a_data_file_with_a_source_for_every_year():
+    from sim.roster import load_table
+
+    table = load_table("observed_acss_sahel_fatalities.csv")
+    assert table["source"].str.startswith("https://").all()
+    assert observed_fatalities().to_dict() == dict(zip(table.year, table.fatalities, strict=True))
+    assert observed_fatalities()[2023] == 11643
+
+
+def test_the_states_the_facts_name_are_the_rosters_groups():
+    from sim.roster import load_roster
+    from sim.validation.facts import COUP_STATES, MD_STATES, RUSSIA_HOSTS
+
+    groups = load_roster().groups()
+    assert AES == groups["AES"] == ("MLI", "BFA", "NER")
+    assert groups["MD"] == MD_STATES
+    assert set(AES) < set(RUSSIA_HOSTS) and set(AES) < set(COUP_STATES)
+
+
+def test_a_replay_report_saves_its_scorecard_from_python(tmp_path):
+    from sim.validation.replay import ReplayReport
+
+    card = pd.DataFrame(
+        [{"fact": f, "part": "", "title": FACTS[f].title, "holds_pct": 50.0, "n": 2} for f in FACTS]
+    )
+    series = pd.DataFrame({"year": [2023], "activity_median": [1.0]})
+    report = ReplayReport(
+        path=str(tmp_path / "batch"),
+        seconds=1.5,
+        replicates=2,
+        cards={"scheduled": card, "endogenous": card.assign(holds_pct=0.0)},
+        scores={},
+        annual={},
+        series=series,
+    )
+    paths = report.save(tmp_path / "elsewhere")
+    assert [p.name for p in paths] == ["replay_scorecard.csv", "replay_series.csv", "replay.json"]
+    saved = pd.read_csv(paths[0])
+    assert set(saved.variant) == {"scheduled", "endogenous"} and len(saved) == 2 * len(FACTS)
+    summary = json.loads(paths[2].read_text())
+    assert summary["replicates"] == 2
+    assert {f["fact"]: f["endogenous"] for f in summary["facts"]} == dict.fromkeys(FACTS, 0.0)
+    assert not any(p.suffix == ".tmp" for p in (tmp_path / "elsewhere").iterdir())

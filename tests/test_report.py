@@ -79,7 +79,7 @@ def test_report_to_another_file_and_baseline(batch_dir, tmp_path):
     [
         (["--baseline", "hub_empowerd"], "did you mean"),
         (["--out", "x.pdf"], ".html"),
-        (["--horizons", "soon"], "--horizons"),
+        (["--horizon", "soon"], "--horizon"),
     ],
 )
 def test_bad_input_exits_2_and_writes_nothing(batch_dir, tmp_path, capsys, args, message):

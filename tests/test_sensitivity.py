@@ -100,7 +100,7 @@ def test_runs_are_a_monthly_only_batch_in_the_analysis_folder(analysis, short):
     assert set(b.monthly.columns) == {*ID_COLUMNS, "date", "step", *sa.HEADLINE}
     # the analysed scenario at every point of SALib's sample, the policy at the base
     # points only, with the same seeds (common random numbers)
-    n_points = len(result.design.x)
+    n_points = len(result.design.matrix)
     base = result.design.base_points()
     runs = b.runs
     assert (runs[runs.scenario == short.name].groupby("point").size() == 2).all()
@@ -111,7 +111,7 @@ def test_runs_are_a_monthly_only_batch_in_the_analysis_folder(analysis, short):
     )
     assert (seeds == 1).all().all()
     points = b.manifest["design"]["points"]
-    assert points == result.design.points() and b.manifest["design"]["method"] == "sobol"
+    assert points == result.design.points and b.manifest["design"]["method"] == "sobol"
     assert len(runs) == result.runs == (n_points + len(base)) * 2
 
 
@@ -192,9 +192,9 @@ def test_morris_ranks_by_mu_star(short, tmp_path):
 def test_design_is_reproducible_and_respects_ranges():
     a = sa.make_design("sobol", 8, ["bloc_min_members", "trust_decay"], seed=3)
     b = sa.make_design("sobol", 8, ["bloc_min_members", "trust_decay"], seed=3)
-    np.testing.assert_array_equal(a.x, b.x)
-    assert len(a.x) == 8 * (2 * 2 + 2)
-    for point in a.points():
+    np.testing.assert_array_equal(a.matrix, b.matrix)
+    assert len(a.points) == 8 * (2 * 2 + 2)
+    for point in a.points:
         assert point["bloc_min_members"] in (2.0, 3.0, 4.0)
         assert 0.005 <= point["trust_decay"] <= 0.04
     assert len(a.base_points()) == 8

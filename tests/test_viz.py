@@ -25,7 +25,7 @@ from sim.outcomes import MODEL_METRICS  # noqa: E402
 from sim.params import PARAMETERS, REGISTRY  # noqa: E402
 from sim.run import simulate  # noqa: E402
 from sim.scenario import Policy, ScenarioError  # noqa: E402
-from sim.viz import assets, basemap, resultsdata  # noqa: E402
+from sim.viz import assets, basemap, results_plots, resultsdata  # noqa: E402
 from sim.viz.charts import PANELS, ChartRenderer, headroom  # noqa: E402
 from sim.viz.mapview import MapRenderer  # noqa: E402
 from sim.viz.play import play_loop, viewer_present  # noqa: E402
@@ -331,45 +331,51 @@ def test_play_stops_when_the_kernel_closes_at_the_end_and_on_pause():
 
 
 # -- results -------------------------------------------------------------------------------
-def test_fan_gives_median_and_bands_over_runs():
+def test_results_explorer_reads_fans_and_maps_through_the_analysis_library():
+    """The explorer's numbers are sim.analysis's: the same bands, the same month for a
+    year (its June), each run's own alignment threshold."""
+    from types import SimpleNamespace
+
+    from sim.analysis import quantile_bands, resolve_date
+
+    runs = pd.DataFrame(
+        {"run_id": ["r1", "r2"], "params_json": ['{"aligned_threshold": 0.5}', "{}"]}
+    )
+    countries = pd.DataFrame(
+        {
+            "run_id": ["r1", "r2"] * 2,
+            "scenario": ["s"] * 4,
+            "date": ["2030-06"] * 2 + ["2030-12"] * 2,
+            "iso3": ["MLI"] * 4,
+            "alignment": [-0.45, -0.45, 0.0, 0.0],
+            "stability": [0.2, 0.4, 0.9, 0.9],
+        }
+    )
+    batch = SimpleNamespace(
+        countries=countries,
+        runs=runs,
+        manifest={"parameter_defaults": {"aligned_threshold": 0.4}},
+    )
+    p = resultsdata.map_values(batch, 2030, "P(Russia-aligned)")
+    assert p["date"].tolist() == ["2030-06"] and resolve_date(countries.date, 2030) == "2030-06"
+    assert p["value"].tolist() == [0.5]  # aligned under 0.4, not under 0.5
+    med = resultsdata.map_values(batch, "2030-06", "Median stability")
+    assert med["value"].tolist() == [pytest.approx(0.3)]
+    with pytest.raises(ValueError, match="allowed"):
+        resultsdata.map_values(batch, 2030, "P(aligned)")
     monthly = pd.DataFrame(
         {
+            "run_id": [f"r{i}" for i in range(10)],
             "scenario": ["a"] * 5 + ["b"] * 5,
             "date": ["2030-12"] * 10,
             "cohesion": [0, 1, 2, 3, 4, 10, 10, 10, 10, 10],
         }
     )
-    f = resultsdata.fan(monthly, "cohesion").set_index("scenario")
+    f = quantile_bands(monthly, "cohesion").set_index("scenario")
     assert f.loc["a", "q50"] == 2 and f.loc["a", "q25"] == 1 and f.loc["a", "q75"] == 3
-    assert f.loc["a", "runs"] == 5 and f.loc["b", "q05"] == 10
-    with pytest.raises(KeyError, match="not in the batch"):
-        resultsdata.fan(monthly, "nope")
-
-
-def test_alignment_probability_uses_each_runs_threshold():
-    runs = pd.DataFrame(
-        {
-            "run_id": ["r1", "r2"],
-            "params_json": ['{"aligned_threshold": 0.5}', "{}"],
-        }
-    )
-    countries = pd.DataFrame(
-        {
-            "run_id": ["r1", "r2"],
-            "scenario": ["s", "s"],
-            "date": ["2030-12"] * 2,
-            "iso3": ["MLI", "MLI"],
-            "alignment": [-0.45, -0.45],
-            "stability": [0.2, 0.4],
-        }
-    )
-    manifest = {"parameter_defaults": {"aligned_threshold": 0.4}}
-    p = resultsdata.country_values(countries, runs, "2030-12", "P(Russia-aligned)", manifest)
-    assert p["value"].tolist() == [0.5]  # aligned under 0.4, not under 0.5
-    med = resultsdata.country_values(countries, runs, "2030-12", "Median stability", manifest)
-    assert med["value"].tolist() == [pytest.approx(0.3)]
-    assert resultsdata.month_in_year(["2030-01", "2030-12", "2031-01"], 2030) == "2030-12"
-    assert resultsdata.month_in_year(["2026-01", "2027-06"], 2030) == "2027-06"
+    assert f.loc["a", "n_runs"] == 5 and f.loc["b", "q05"] == 10
+    png = results_plots.fan_chart(f.reset_index(), "cohesion", ["a", "b"])
+    assert png[:4] == b"\x89PNG"
 
 
 def test_country_field_paints_each_country_on_its_cells():

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 
 from .. import __version__
 from ..batch.compare import TOO_FEW
+from ..errors import ArgumentError
 from ..library import DEFAULT
 from ..params import suggest
 from . import plots, style
@@ -108,9 +109,10 @@ def choose_baseline(names: Sequence[str], baseline: str | None) -> str:
     did-you-mean), else the shipped baseline if present, else the first scenario."""
     if baseline is not None:
         if baseline not in names:
-            raise ValueError(
-                f"--baseline {baseline!r} is not a scenario of this batch"
-                f"{suggest(baseline, list(names))}; scenarios: {', '.join(names)}"
+            raise ArgumentError(
+                "baseline",
+                f"{baseline!r} is not a scenario of this batch"
+                f"{suggest(baseline, list(names))}; scenarios: {', '.join(names)}",
             )
         return baseline
     return DEFAULT if DEFAULT in names else names[0]
@@ -154,7 +156,7 @@ def _scenario_table(batch, names: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _findings(effects: pd.DataFrame, horizon: int) -> list[str]:
+def _findings(effects: pd.DataFrame, horizon: int | str) -> list[str]:
     """Plain sentences for the clear effects (interval excluding 0) at ``horizon``."""
     out = []
     last = effects[effects["horizon"] == horizon]
@@ -185,7 +187,7 @@ def _map_scenarios(effects: pd.DataFrame | None, baseline: str, names: list[str]
     e = effects[effects["metric"] == "russia_aligned_states"]
     if e.empty:
         return [baseline, *others[:2]]
-    e = e[e["horizon"] == e["horizon"].max()]
+    e = e[e["date"] == e["date"].max()]
     ranked = list(e.sort_values("difference")["scenario"])
     picks = [ranked[0]] + ([ranked[-1]] if len(ranked) > 1 and ranked[-1] != ranked[0] else [])
     return [baseline, *picks]
@@ -194,7 +196,7 @@ def _map_scenarios(effects: pd.DataFrame | None, baseline: str, names: list[str]
 def build(
     batch,
     baseline: str | None = None,
-    horizons: Sequence[int] = HORIZONS,
+    horizons: Sequence[int | str] = HORIZONS,
     metrics: Sequence[str] = HEADLINE,
 ) -> Brief:
     """Compute the brief's tables and figures from a loaded batch (`sim.batch.load`)."""
@@ -205,9 +207,7 @@ def build(
     base = choose_baseline(names, baseline)
     names = [base, *[n for n in names if n != base]]
     dates = sorted(monthly["date"].unique())
-    horizons = [int(h) for h in horizons if horizon_date(dates, int(h)) is not None] or [
-        int(dates[-1][:4])
-    ]
+    horizons = [h for h in horizons if horizon_date(dates, h) is not None] or [dates[-1]]
     metrics = [m for m in metrics if m in monthly.columns]
     effects = None
     findings: list[str] = []
@@ -249,9 +249,11 @@ def build(
                     "alignment",
                     when,
                     _map_scenarios(effects, base, names),
-                    below=-thr,
-                    title=f"P(Russia-aligned: alignment < -{thr:g}), "
-                    f"{resolve_date(countries['date'], when)}",
+                    title=f"P(Russia-aligned: alignment < -{thr:g} unless a run sets its "
+                    f"own threshold), {resolve_date(countries['date'], when)}",
+                    aligned="russia",
+                    runs=batch.runs,
+                    manifest=batch.manifest,
                 ),
             )
         )

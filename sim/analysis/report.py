@@ -200,7 +200,7 @@ def write(
     batch,
     out: str | Path,
     baseline: str | None = None,
-    horizons: Sequence[int] = HORIZONS,
+    horizons: Sequence[int | str] = HORIZONS,
     metrics: Sequence[str] = HEADLINE,
 ) -> tuple[Path, Path]:
     """Write ``out`` (HTML), its Markdown twin (same name, ``.md``) and the twin's

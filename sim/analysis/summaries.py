@@ -8,6 +8,7 @@ tidy frame, so a notebook can look at the numbers behind any figure.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..batch.compare import horizon_date
-from ..calendar import parse_month
+from ..calendar import horizon_month, parse_month
 from ..params import REGISTRY
 from .load import require, scenarios_in
 
@@ -26,11 +27,11 @@ BANDS = (0.05, 0.25, 0.5, 0.75, 0.95)
 def resolve_date(dates: Sequence[str] | pd.Series, when: str | int | None) -> str:
     """The 'YYYY-MM' month of the data that ``when`` means.
 
-    ``None`` is the last month; a year (``2030`` or ``"2030"``) is read as
-    ``southflank compare`` reads a horizon (`sim.batch.compare.horizon_date`: June of
-    that year, or the last month when the runs end before it), so a map "in 2030" and an
-    effect "in 2030" are the same month; a 'YYYY-MM' month must be present. ValueError
-    names the range otherwise.
+    ``None`` is the last month; a year (``2030`` or ``"2030"``) is read as every
+    horizon is (`sim.calendar.horizon_month`: June of that year, the end of a model
+    year; the last month when the runs end before it), so a map "in 2030", an effect
+    "in 2030" and the results explorer's 2030 are the same month; a 'YYYY-MM' month
+    must be present. ValueError names the range otherwise.
     """
     have = sorted(set(map(str, dates)))
     if not have:
@@ -39,7 +40,7 @@ def resolve_date(dates: Sequence[str] | pd.Series, when: str | int | None) -> st
         return have[-1]
     text = str(when).strip()
     if re.fullmatch(r"\d{4}", text):
-        month = horizon_date(have, int(text))
+        month = horizon_date(have, horizon_month(text))
         if month is not None:
             return month
     elif text in have:
@@ -75,8 +76,58 @@ def quantile_bands(
 
 
 def russia_aligned_threshold() -> float:
-    """Alignment below minus this is 'Russia-aligned' (registry: aligned_threshold)."""
+    """The default threshold: alignment below minus this is 'Russia-aligned' (registry:
+    aligned_threshold). A run that overrides it uses its own (`run_thresholds`)."""
     return float(REGISTRY["aligned_threshold"].default)
+
+
+def run_thresholds(runs: pd.DataFrame | None, manifest: dict | None = None) -> pd.Series:
+    """run_id -> the aligned_threshold each run used: the one alignment threshold of
+    every map and probability. A run's own override (its ``params_json``, e.g. a design
+    point varying it), else the batch's default (the manifest's parameter_defaults),
+    else the registry's."""
+    default = float(
+        ((manifest or {}).get("parameter_defaults") or {}).get(
+            "aligned_threshold", russia_aligned_threshold()
+        )
+    )
+    if runs is None or "run_id" not in runs.columns:
+        return pd.Series(dtype=float, name="threshold")
+    blobs = runs["params_json"] if "params_json" in runs.columns else [None] * len(runs)
+    values = [
+        float(json.loads(b).get("aligned_threshold", default))
+        if isinstance(b, str) and b
+        else default
+        for b in blobs
+    ]
+    return pd.Series(values, index=runs["run_id"].to_numpy(), name="threshold")
+
+
+ALIGNED = ("russia", "west")
+
+
+def _condition(
+    df: pd.DataFrame,
+    metric: str,
+    below: float | None,
+    above: float | None,
+    aligned: str | None,
+    thresholds: pd.Series | None,
+) -> pd.Series | None:
+    """Per row, whether the condition of a probability holds (None: no condition)."""
+    x = df[metric].astype(float)
+    if aligned is not None:
+        default = russia_aligned_threshold()
+        t = df["run_id"].map(thresholds if thresholds is not None else {}).astype(float)
+        t = t.fillna(default)
+        return x < -t if aligned == "russia" else x > t
+    if below is not None and above is not None:
+        return (x < below) & (x > above)
+    if below is not None:
+        return x < below
+    if above is not None:
+        return x > above
+    return None
 
 
 def country_values(
@@ -87,32 +138,33 @@ def country_values(
     below: float | None = None,
     above: float | None = None,
     stat: str = "median",
+    aligned: str | None = None,
+    runs: pd.DataFrame | None = None,
+    manifest: dict | None = None,
 ) -> pd.DataFrame:
     """Per scenario and country at one month: a statistic of ``metric`` over runs, or the
-    probability that it is below / above a threshold.
+    probability that it is below / above a threshold, or that a state is aligned.
 
-    With ``below`` or ``above`` the value is the share of runs meeting the condition
-    (e.g. P(alignment < -0.2) = P(Russia-aligned)); otherwise ``stat`` ('median' or
-    'mean') of the metric. Returns columns scenario, iso3, value, n_runs, and the
-    resolved ``date``.
+    With ``below`` or ``above`` the value is the share of runs meeting the condition;
+    with ``aligned`` ('russia' or 'west', on ``metric="alignment"``) the share of runs in
+    which the state is in that camp by each run's own threshold (`run_thresholds` of
+    ``runs`` and ``manifest``; the default threshold without them); otherwise ``stat``
+    ('median' or 'mean') of the metric. Returns columns scenario, iso3, value, n_runs,
+    and the resolved ``date``.
     """
     require(countries, ("scenario", "date", "run_id", "iso3", metric), "countries")
     if stat not in ("median", "mean"):
         raise ValueError(f"stat={stat!r}; allowed: median, mean")
+    if aligned is not None and aligned not in ALIGNED:
+        raise ValueError(f"aligned={aligned!r}; allowed: {', '.join(ALIGNED)}")
     chosen = scenarios_in(countries, scenarios)
     month = resolve_date(countries["date"], date)
     df = countries[(countries["date"] == month) & countries["scenario"].isin(chosen)]
-    x = df[metric].astype(float)
-    if below is not None and above is not None:
-        value = (x < below) & (x > above)
-    elif below is not None:
-        value = x < below
-    elif above is not None:
-        value = x > above
-    else:
-        value = x
-    g = value.astype(float).groupby([df["scenario"], df["iso3"]], sort=False)
-    out = (g.agg(stat if below is None and above is None else "mean")).rename("value").to_frame()
+    thresholds = run_thresholds(runs, manifest) if aligned is not None else None
+    hit = _condition(df, metric, below, above, aligned, thresholds)
+    value = df[metric].astype(float) if hit is None else hit.astype(float)
+    g = value.groupby([df["scenario"], df["iso3"]], sort=False)
+    out = g.agg(stat if hit is None else "mean").rename("value").to_frame()
     out["n_runs"] = g.size()
     out = out.reset_index()
     out["date"] = month

@@ -6,9 +6,9 @@ replicate) take the scenario's value minus the baseline's, then a Student t inte
 over those differences. Pairing removes the noise the two runs share, so intervals are
 much narrower than a comparison of two independent samples.
 
-A horizon year Y is read at June of Y (mid-year, the month summits usually precede),
-or at the last month present when the run ends before it; a horizon before the run
-starts is left out.
+A horizon is a month: a bare year Y means June of Y (the end of a model year,
+`sim.calendar.horizon_month`), 'YYYY-MM' that month; it is read at the last month
+present when the run ends before it, and left out when it is before the run starts.
 
 Verdicts: ``too few replicates to tell`` when fewer than MIN_PAIRS pairs exist (an
 interval from two points says little), ``no clear difference`` when the interval
@@ -27,11 +27,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..calendar import HORIZON_MONTH, horizon_month
+from ..errors import ArgumentError
 from ..outcomes import HEADLINE, MODEL_METRICS
 from ..params import suggest
 
 DEFAULT_HORIZONS = (2027, 2030, 2035)
-HORIZON_MONTH = 6
+# re-exported: the horizon's one meaning lives in sim.calendar
+__all__ = ["HORIZON_MONTH", "horizon_date", "paired_effects", "paired_interval"]
 CONFIDENCE = 0.95
 MIN_PAIRS = 3
 TOO_FEW = "too few replicates to tell"
@@ -53,27 +56,28 @@ COLUMNS = (
 
 
 def check_metrics(metrics: Iterable[str] | None) -> list[str]:
-    """The metric names to compare (sim.outcomes.HEADLINE by default); ValueError naming
-    the allowed names for an unknown one."""
+    """The metric names to compare (sim.outcomes.HEADLINE by default); ArgumentError
+    (``metrics``) naming the allowed names for an unknown one."""
     if metrics is None:
         return list(HEADLINE)
     known = [m.name for m in MODEL_METRICS]
     out = []
     for m in metrics:
         if m not in known:
-            raise ValueError(
-                f"unknown metric {m!r}{suggest(m, known)}; allowed: {', '.join(known)}"
+            raise ArgumentError(
+                "metrics", f"unknown metric {m!r}{suggest(m, known)}; allowed: {', '.join(known)}"
             )
         out.append(m)
     return out
 
 
-def horizon_date(dates: Iterable[str], year: int) -> str | None:
-    """The month that stands for a horizon year among the dates present."""
+def horizon_date(dates: Iterable[str], when: int | str) -> str | None:
+    """The month that stands for a horizon (a year or 'YYYY-MM', `horizon_month`)
+    among the dates present: itself, or the last month when the runs end before it."""
     dates = sorted(set(dates))
     if not dates:
         return None
-    target = f"{year:04d}-{HORIZON_MONTH:02d}"
+    target = horizon_month(when)
     if target in dates:
         return target
     if dates[-1] < target:
@@ -81,17 +85,28 @@ def horizon_date(dates: Iterable[str], year: int) -> str | None:
     return None
 
 
-def paired_interval(diff: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, float, float]:
-    """Mean of paired differences and its Student t confidence interval."""
-    n = len(diff)
-    mean = float(np.mean(diff)) if n else math.nan
-    if n < 2:
-        return mean, math.nan, math.nan
-    from scipy import stats  # imported here: a batch's head process never needs it
+def paired_interval(diff: np.ndarray, confidence: float = CONFIDENCE):
+    """Mean of paired differences and its Student t confidence interval: the project's
+    one estimator of a difference under common random numbers.
 
-    se = float(np.std(diff, ddof=1)) / math.sqrt(n)
-    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * se
-    return mean, mean - half, mean + half
+    `diff` holds the differences along its last axis: a 1-D array gives three floats
+    (mean, low, high); an array of several rows (e.g. design points x replicates) gives
+    three arrays, one value per row. With fewer than two pairs the bounds are NaN.
+    """
+    diff = np.asarray(diff, dtype=float)
+    n = diff.shape[-1]
+    mean = np.full(diff.shape[:-1], math.nan) if n == 0 else diff.mean(axis=-1)
+    if n < 2:
+        low = high = np.full(np.shape(mean), math.nan)
+    else:
+        from scipy import stats  # imported here: a batch's head process never needs it
+
+        se = diff.std(axis=-1, ddof=1) / math.sqrt(n)
+        half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * se
+        low, high = mean - half, mean + half
+    if diff.ndim == 1:
+        return float(mean), float(low), float(high)
+    return mean, low, high
 
 
 def verdict(n: int, low: float, high: float) -> str:
@@ -105,7 +120,7 @@ def verdict(n: int, low: float, high: float) -> str:
 def paired_effects(
     monthly_df: pd.DataFrame,
     baseline: str,
-    horizons: Sequence[int] = DEFAULT_HORIZONS,
+    horizons: Sequence[int | str] = DEFAULT_HORIZONS,
     metrics: Sequence[str] | None = None,
     *,
     by_point: bool = False,
@@ -117,7 +132,7 @@ def paired_effects(
         monthly_df: the ``monthly`` table of a batch (columns scenario, point,
             replicate, seed, date and the metrics).
         baseline: the baseline scenario's name.
-        horizons: years to read (June, or the last month present).
+        horizons: years (read at June) or 'YYYY-MM' months (or the last month present).
         metrics: metric names (default: sim.outcomes.HEADLINE).
         by_point: one row per design point instead of pooling over the design.
         confidence: the interval's coverage (default 0.95).
@@ -130,9 +145,10 @@ def paired_effects(
     metrics = check_metrics(metrics)
     present = set(monthly_df.scenario.unique()) if len(monthly_df) else set()
     if baseline not in present:
-        raise ValueError(
-            f"baseline {baseline!r} is not in the batch{suggest(baseline, present)}; "
-            f"scenarios: {', '.join(sorted(present)) or 'none'}"
+        raise ArgumentError(
+            "baseline",
+            f"{baseline!r} is not a scenario of the batch{suggest(baseline, present)}; "
+            f"scenarios: {', '.join(sorted(present)) or 'none'}",
         )
     keys = list(PAIR_KEYS)
     base = monthly_df[monthly_df.scenario == baseline]
@@ -187,7 +203,7 @@ def table_lines(effects: pd.DataFrame) -> list[list[str]]:
             [
                 r.scenario,
                 r.metric,
-                f"{r.horizon} ({r.date})" if str(r.horizon) != r.date[:4] else r.date,
+                r.date if str(r.horizon) in (r.date, r.date[:4]) else f"{r.horizon} ({r.date})",
                 str(r.n),
                 _fmt(r.baseline_mean),
                 _fmt(r.difference),

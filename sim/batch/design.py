@@ -10,16 +10,20 @@ Designs (``samples`` = N):
 |---|---|---|
 | none   | 1 (the scenario as written) | - |
 | grid   | N ** D (N levels per parameter, ends included) | numpy.linspace |
-| lhs    | N | SALib.sample.latin (pairs with SALib.analyze.delta / rbd_fast) |
-| sobol  | N * (2D + 2), N a power of two | SALib.sample.sobol, second order (SALib.analyze.sobol) |
-| morris | N * (D + 1) trajectories of 4 levels | SALib.sample.morris (SALib.analyze.morris) |
+| lhs    | N | SALib.sample.latin |
+| sobol  | N * (2D + 2), N a power of two | SALib.sample.sobol, second order |
+| morris | N * (D + 1) trajectories of 4 levels | SALib.sample.morris |
+
+The SALib samplers, their settings, their paired analyzers and the rules on N are one
+table, sim.batch.salib, which the sensitivity analysis reads too.
 
 An explicit design (``Design(points=[{name: value, ...}, ...])``, or `explicit_design`)
 runs points the caller chose, e.g. a sample a sensitivity analysis drew itself; the
 points are checked against the parameter registry before anything runs.
 
 Row order is the sampler's order, so a sensitivity analysis can hand the outputs of
-points 0..n-1 straight to the matching SALib analyzer (`Design.problem`).
+points 0..n-1 straight to the matching SALib analyzer (`Design.problem` and the
+unrounded `Design.matrix`).
 
 Seeds: replicate i of every scenario and every point runs with seed
 ``SeedSequence(batch_seed).spawn(R)[i]`` (common random numbers). The samplers draw
@@ -36,21 +40,16 @@ import numpy as np
 
 from ..params import REGISTRY, check_value
 from ..scenario import Experiment
+from .salib import MORRIS_LEVELS, SOBOL_SECOND_ORDER, DesignError, base_rows, sample
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 EXPLICIT = "explicit"  # points given by the caller (not a choice of `southflank batch`)
 # Default N per design: 3 levels per parameter; 16 hypercube points; Sobol base 8;
 # 4 Morris trajectories (Campolongo et al. 2007 suggest 4-10).
 DEFAULT_SAMPLES = {"grid": 3, "lhs": 16, "sobol": 8, "morris": 4}
-MORRIS_LEVELS = 4
-SOBOL_SECOND_ORDER = True
 # A spawn key far beyond any replicate count: the design sampler's own random stream.
 DESIGN_STREAM = 2**31
 DEFAULT_BATCH_SEED = 20250701
-
-
-class DesignError(ValueError):
-    """A design that cannot be built (bad sample count, missing sampler)."""
 
 
 def replicate_seeds(batch_seed: int, replicates: int) -> list[int]:
@@ -80,6 +79,9 @@ class Design:
     samples: int | None = None
     seed: int | None = None
     points: list[dict[str, float]] = field(default_factory=lambda: [{}])
+    # the sampler's raw matrix (unrounded, one row per point) for a SALib design: what
+    # its analyzer reads; not part of the plan (the points are)
+    matrix: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     @property
     def problem(self) -> dict:
@@ -89,6 +91,12 @@ class Design:
             "names": list(self.names),
             "bounds": [list(b) for b in self.bounds],
         }
+
+    def base_points(self) -> np.ndarray:
+        """Point numbers of the N base samples of a SALib design (Sobol's A rows,
+        Morris trajectory starts): a space-filling sample on which scenarios can be
+        compared point by point."""
+        return base_rows(self.method, len(self.points), len(self.names))
 
     def to_json(self) -> dict:
         out = {
@@ -118,35 +126,28 @@ class Design:
         )
 
 
-def _salib(method: str):
-    try:
-        if method == "lhs":
-            from SALib.sample import latin as mod
-        elif method == "sobol":
-            from SALib.sample import sobol as mod
-        else:
-            from SALib.sample import morris as mod
-    except ImportError as exc:  # pragma: no cover - SALib is in the analysis extra
-        raise DesignError(
-            f"the {method} design needs SALib: pip install 'southflank[analysis]'"
-        ) from exc
-    return mod
-
-
 def sample_matrix(method: str, problem: dict, n: int, seed: int | None) -> np.ndarray:
-    """SALib's raw sample (one row per point, unrounded) for the lhs, sobol and morris
-    designs: the matrix the matching SALib analyzer expects as ``X``."""
-    if method == "lhs":
-        return _salib(method).sample(problem, n, seed=seed)
-    if method == "sobol":
-        if n & (n - 1):
-            raise DesignError(f"a Sobol design needs a power of two for --samples, got {n}")
-        return _salib(method).sample(
-            problem, n, calc_second_order=SOBOL_SECOND_ORDER, scramble=True, seed=seed
-        )
-    if method == "morris":
-        return _salib(method).sample(problem, n, num_levels=MORRIS_LEVELS, seed=seed)
-    raise DesignError(f"unknown sampled design {method!r}; allowed: lhs, sobol, morris")
+    """SALib's raw sample for the lhs, sobol and morris designs (sim.batch.salib)."""
+    return sample(method, problem, n, seed)
+
+
+def sampled_design(
+    method: str, names: Sequence[str], bounds: Sequence[tuple[float, float]], n: int, seed: int
+) -> Design:
+    """A SALib design of N over the given ranges: its points (whole-number parameters
+    rounded) and the raw matrix its analyzer reads."""
+    names = list(names)
+    problem = {"num_vars": len(names), "names": names, "bounds": [list(b) for b in bounds]}
+    matrix = sample(method, problem, n, seed)
+    return Design(
+        method=method,
+        names=names,
+        bounds=[(float(lo), float(hi)) for lo, hi in bounds],
+        samples=n,
+        seed=seed,
+        points=points_from_matrix(names, matrix),
+        matrix=matrix,
+    )
 
 
 def points_from_matrix(names: list[str], matrix: np.ndarray) -> list[dict[str, float]]:
@@ -172,22 +173,18 @@ def build_design(experiment: Experiment | None, batch_seed: int) -> Design:
     n = experiment.samples or DEFAULT_SAMPLES[method]
     bounds = experiment.bounds()
     names = list(bounds)
-    problem = {"num_vars": len(names), "names": names, "bounds": [list(bounds[k]) for k in names]}
-    seed = design_seed(batch_seed)
-    if method == "grid":
-        if n < 2:
-            raise DesignError("a grid needs at least 2 levels per parameter (--samples >= 2)")
-        axes = [np.linspace(lo, hi, n) for lo, hi in problem["bounds"]]
-        matrix = np.array(list(itertools.product(*axes)), dtype=float)
-        seed = None
-    else:
-        matrix = sample_matrix(method, problem, n, seed)
+    if method != "grid":
+        return sampled_design(method, names, [bounds[k] for k in names], n, design_seed(batch_seed))
+    if n < 2:
+        raise DesignError("samples", f"a grid needs at least 2 levels per parameter, got {n}")
+    axes = [np.linspace(lo, hi, n) for lo, hi in (bounds[k] for k in names)]
+    matrix = np.array(list(itertools.product(*axes)), dtype=float)
     return Design(
         method=method,
         names=names,
         bounds=[bounds[k] for k in names],
         samples=n,
-        seed=seed,
+        seed=None,
         points=points_from_matrix(names, matrix),
     )
 
@@ -200,6 +197,7 @@ def explicit_design(
     bounds: Sequence[tuple[float, float]] | None = None,
     samples: int | None = None,
     seed: int | None = None,
+    matrix: np.ndarray | None = None,
 ) -> Design:
     """A design of points the caller chose, checked against the parameter registry.
 
@@ -211,31 +209,32 @@ def explicit_design(
         names, bounds: the varied parameters and their ranges (default: every name
             the points use, in order of appearance, over the registry's ranges).
         samples, seed: the sampler's N and seed, recorded for provenance.
+        matrix: the sampler's raw matrix behind the points, if any (kept, not stored).
 
     Raises DesignError naming the point and parameter of any bad value.
     """
     if isinstance(points, Mapping) or not len(points):
-        raise DesignError("an explicit design needs a non-empty list of points")
+        raise DesignError("points", "an explicit design needs a non-empty list of points")
     checked = []
     for k, point in enumerate(points):
         if not isinstance(point, Mapping):
-            raise DesignError(f"design point {k}: expected a mapping parameter -> value")
+            raise DesignError("points", f"design point {k}: expected a mapping parameter -> value")
         row = {}
         for name, value in point.items():
             try:
                 row[name] = check_value(name, value)
             except (KeyError, ValueError) as exc:
-                raise DesignError(f"design point {k}: {exc.args[0]}") from None
+                raise DesignError("points", f"design point {k}: {exc.args[0]}") from None
         checked.append(row)
     used = list(dict.fromkeys(n for row in checked for n in row))
     names = list(names) if names is not None else used
     stray = [n for n in used if n not in names]
     if stray:
-        raise DesignError(f"design points vary {', '.join(stray)}, which names does not list")
+        raise DesignError("names", f"design points vary {', '.join(stray)}, which it does not list")
     if bounds is None:
         bounds = [(REGISTRY[n].low, REGISTRY[n].high) for n in names]
     if len(bounds) != len(names):
-        raise DesignError(f"{len(bounds)} bounds for {len(names)} parameters")
+        raise DesignError("bounds", f"{len(bounds)} bounds for {len(names)} parameters")
     return Design(
         method=method,
         names=names,
@@ -243,6 +242,7 @@ def explicit_design(
         samples=samples,
         seed=seed,
         points=checked,
+        matrix=matrix,
     )
 
 
@@ -250,7 +250,7 @@ def check_design(design: Design) -> Design:
     """A caller's `Design` made complete and safe to run: its points validated against
     the registry, names and bounds filled in (see `explicit_design`)."""
     if not isinstance(design, Design):
-        raise DesignError(f"expected a sim.batch.Design, got {type(design).__name__}")
+        raise DesignError("design", f"expected a sim.batch.Design, got {type(design).__name__}")
     if design.method == "none" and design.points == [{}]:
         return Design()  # nothing varies: the scenarios as written
     method = EXPLICIT if design.method == "none" else design.method
@@ -261,4 +261,5 @@ def check_design(design: Design) -> Design:
         bounds=design.bounds or None,
         samples=design.samples,
         seed=design.seed,
+        matrix=design.matrix,
     )

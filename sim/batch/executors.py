@@ -24,18 +24,22 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
+from ..errors import ArgumentError
+
 EXECUTORS = ("processes", "serial", "dask")
 IN_FLIGHT_PER_WORKER = 2
 
 
-class ExecutorError(ValueError):
+class ExecutorError(ArgumentError):
     """An executor that cannot be set up as asked (bad worker count, no scheduler);
-    ``field`` names the option (executor, workers or scheduler)."""
+    ``field`` (= ``argument``) names the argument (executor, workers or scheduler)."""
 
     def __init__(self, message: str, field: str = "executor"):
         self.field = field
-        self.detail = message
-        super().__init__(f"--{field}: {message}")
+        super().__init__(field, message)
+
+    def __reduce__(self):
+        return (type(self), (self.detail, self.field))
 
 
 def check_executor(name: str, workers: int | None = None, scheduler: Any = None) -> None:
@@ -47,7 +51,7 @@ def check_executor(name: str, workers: int | None = None, scheduler: Any = None)
         raise ExecutorError(f"must be at least 1, got {workers}", "workers")
     if name == "dask" and not scheduler:
         raise ExecutorError(
-            "--executor dask needs a scheduler address (e.g. tcp://10.0.0.5:8786)", "scheduler"
+            "the dask executor needs a scheduler address (e.g. tcp://10.0.0.5:8786)", "scheduler"
         )
 
 
@@ -147,7 +151,7 @@ class DaskExecutor:
             import distributed  # noqa: F401
         except ImportError as exc:
             raise ExecutorError(
-                "--executor dask needs Dask distributed: pip install 'southflank[dask]'"
+                "the dask executor needs Dask distributed: pip install 'southflank[dask]'"
             ) from exc
         self.scheduler = scheduler
         self._client = None

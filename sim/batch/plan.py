@@ -1,8 +1,8 @@
 """Planning a batch: validated scenarios, one design, seeds, the run table and chunks.
 
 `make_plan` validates every input and lays out the runs before anything is written:
-bad input raises BatchError (the CLI turns it into exit code 2) and leaves no folder
-behind. `create_batch` then writes the manifest and the run table.
+bad input raises PlanError, a BatchError naming the argument at fault (the CLI names
+its flag and exits 2), and leaves no folder behind. `create_batch` then writes the manifest and the run table.
 
 Besides the designs of an ``experiment:`` block, a plan can run an explicit design
 (points the caller chose, `sim.batch.design.explicit_design`), some scenarios at only
@@ -26,6 +26,7 @@ import yaml
 from pydantic import ValidationError
 
 from .. import library
+from ..errors import ArgumentError
 from ..outcomes import MODEL_METRICS
 from ..params import defaults as parameter_defaults
 from ..params import suggest
@@ -63,6 +64,12 @@ TARGET_MONTHS_PER_CHUNK = 2400
 MIN_CHUNKS = 16
 
 ScenarioLike = str | Path | Scenario
+
+
+class PlanError(BatchError, ArgumentError):
+    """Bad input to a batch: ``argument`` names the argument of `make_plan` /
+    `sim.batch.run_batch` at fault (scenarios, replicates, design, samples, seed, out,
+    chunk_size, vary, tables, columns, scenario_points)."""
 
 
 @dataclass
@@ -125,18 +132,20 @@ def resolve_experiment(
         if sc.experiment is not None:
             declared.setdefault(json.dumps(sc.experiment.model_dump(mode="json")), sc.name)
     if len(declared) > 1:
-        raise BatchError(
-            f"scenarios {', '.join(declared.values())} declare different experiment: blocks; "
+        raise PlanError(
+            "scenarios",
+            f"{', '.join(declared.values())} declare different experiment: blocks; "
             "a batch runs one design for all its scenarios (keep the block in a shared "
-            "parent scenario, or run them as separate batches)"
+            "parent scenario, or run them as separate batches)",
         )
     base = next((sc.experiment for sc in scenarios if sc.experiment is not None), None)
     if replicates is not None and (isinstance(replicates, bool) or replicates < 1):
-        raise BatchError(f"--replicates must be at least 1, got {replicates}")
+        raise PlanError("replicates", f"must be at least 1, got {replicates}")
     if base is None and not vary and (design is not None or samples is not None):
-        raise BatchError(
-            f"--design {design or ''}/--samples: no parameters to vary; add an experiment: "
-            "block with parameters: [...] to the scenario (see docs/batch.md)"
+        raise PlanError(
+            "design" if design is not None else "samples",
+            "no parameters to vary; add an experiment: block with parameters: [...] to "
+            "the scenario, or name them with vary (see docs/batch.md)",
         )
     if base is None and not vary:
         return None, replicates or DEFAULT_REPLICATES
@@ -152,13 +161,17 @@ def resolve_experiment(
     try:
         exp = Experiment.model_validate(data)
     except ValidationError as exc:
-        msgs = [
-            f"{'.'.join(str(x) for x in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
-            for e in exc.errors()
-        ]
-        where = "--vary" if vary else "experiment"
-        raise BatchError(f"{where}: " + "; ".join(msgs)) from None
+        raise _experiment_error(exc, bool(vary)) from None
     return exp, exp.replicates
+
+
+def _experiment_error(exc: ValidationError, vary: bool) -> BatchError:
+    """A bad experiment: the `vary` argument's fault, or the scenarios' block's."""
+    msgs = "; ".join(
+        f"{'.'.join(str(x) for x in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
+        for e in exc.errors()
+    )
+    return PlanError("vary", msgs) if vary else BatchError(f"experiment: {msgs}")
 
 
 def chunk_size_for(n_runs: int, months: int) -> int:
@@ -242,23 +255,23 @@ def check_tables(
     tables = list(tables)
     unknown = [t for t in tables if t not in TABLES]
     if unknown or not tables or len(set(tables)) != len(tables):
-        raise BatchError(
-            f"tables: give one or more distinct names of {', '.join(TABLES)}, got {tables}"
+        raise PlanError(
+            "tables", f"give one or more distinct names of {', '.join(TABLES)}, got {tables}"
         )
     if columns is None:
         return tuple(t for t in TABLES if t in tables), None
     if "monthly" not in tables:
-        raise BatchError("columns: selects monthly metrics, but the monthly table is not stored")
+        raise PlanError("columns", "selects monthly metrics, but the monthly table is not stored")
     if isinstance(columns, str):
         columns = [columns]
     known = [m.name for m in MODEL_METRICS]
     for c in columns:
         if c not in known:
-            raise BatchError(
-                f"columns: unknown metric {c!r}{suggest(c, known)}; allowed: {', '.join(known)}"
+            raise PlanError(
+                "columns", f"unknown metric {c!r}{suggest(c, known)}; allowed: {', '.join(known)}"
             )
     if not columns:
-        raise BatchError("columns: name at least one monthly metric (or None for all)")
+        raise PlanError("columns", "name at least one monthly metric (or None for all)")
     # in MODEL_METRICS order, so the stored table reads like a full one
     chosen = set(columns)
     return tuple(t for t in TABLES if t in tables), tuple(k for k in known if k in chosen)
@@ -272,18 +285,19 @@ def _check_scenario_points(
     out = {}
     for name, points in scenario_points.items():
         if name not in names:
-            raise BatchError(
-                f"scenario_points: {name!r} is not a scenario of the batch"
-                f"{suggest(name, names)}; scenarios: {', '.join(names)}"
+            raise PlanError(
+                "scenario_points",
+                f"{name!r} is not a scenario of the batch{suggest(name, names)}; "
+                f"scenarios: {', '.join(names)}",
             )
         chosen = sorted({int(p) for p in points})
         if len(chosen) != len(points) or not chosen:
-            raise BatchError(f"scenario_points[{name}]: give distinct point numbers, at least one")
+            raise PlanError("scenario_points", f"{name}: give distinct point numbers, at least one")
         bad = [p for p in chosen if not 0 <= p < n_points]
         if bad:
-            raise BatchError(
-                f"scenario_points[{name}]: points {bad[:5]} are outside the design "
-                f"(0 to {n_points - 1})"
+            raise PlanError(
+                "scenario_points",
+                f"{name}: points {bad[:5]} are outside the design (0 to {n_points - 1})",
             )
         out[name] = chosen
     return out
@@ -318,37 +332,40 @@ def make_plan(
     See `sim.batch.run_batch` for the other arguments.
     """
     if not scenarios:
-        raise BatchError("give at least one scenario")
+        raise PlanError("scenarios", "give at least one scenario")
     planned = [_plan_scenario(s) for s in scenarios]
     names = [p.scenario.name for p in planned]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
-        raise BatchError(
+        raise PlanError(
+            "scenarios",
             f"scenario name(s) {', '.join(dup)} appear more than once; a batch needs "
-            "distinct scenario names (the name field of each file)"
+            "distinct scenario names (the name field of each file)",
         )
     tables, columns = check_tables(tables, columns)
     batch_seed = DEFAULT_BATCH_SEED if seed is None else int(seed)
     if batch_seed < 0:
-        raise BatchError(f"--seed must be 0 or more, got {batch_seed}")
+        raise PlanError("seed", f"must be 0 or more, got {batch_seed}")
     if isinstance(design, Design):
         if vary:
-            raise BatchError("vary: an explicit design already fixes its points")
+            raise PlanError("vary", "an explicit design already fixes its points")
         if samples is not None:
-            raise BatchError("--samples: an explicit design already fixes its points")
+            raise PlanError("samples", "an explicit design already fixes its points")
         if replicates is not None and (isinstance(replicates, bool) or replicates < 1):
-            raise BatchError(f"--replicates must be at least 1, got {replicates}")
+            raise PlanError("replicates", f"must be at least 1, got {replicates}")
         reps = replicates or DEFAULT_REPLICATES
         try:
             des = check_design(design)
         except DesignError as exc:
-            raise BatchError(str(exc)) from None
+            raise PlanError("design", str(exc)) from None
     else:
         exp, reps = resolve_experiment(
             [p.scenario for p in planned], design, samples, replicates, vary
         )
         try:
             des = build_design(exp, batch_seed)
+        except DesignError as exc:
+            raise PlanError(exc.argument, exc.detail) from None
         except ValueError as exc:
             raise BatchError(str(exc)) from None
     subsets = _check_scenario_points(scenario_points, names, len(des.points))
@@ -356,7 +373,7 @@ def make_plan(
     runs = _run_table(planned, des, seeds, subsets)
     months = max(p.scenario.months for p in planned)
     if chunk_size is not None and chunk_size < 1:
-        raise BatchError(f"--chunk-size must be at least 1, got {chunk_size}")
+        raise PlanError("chunk_size", f"must be at least 1, got {chunk_size}")
     size = chunk_size or chunk_size_for(len(runs), months)
     return Plan(planned, des, batch_seed, seeds, runs, size, subsets, tables, columns)
 
@@ -371,19 +388,20 @@ def check_batch_out(out: Path, plan: Plan) -> bool:
     """True if `out` already holds this very batch (then it is resumed); raise if it
     holds anything else; False if it is new or empty."""
     if out.exists() and not out.is_dir():
-        raise BatchError(f"--out: {out} exists and is not a folder")
+        raise PlanError("out", f"{out} exists and is not a folder")
     if not out.is_dir() or not any(out.iterdir()):
         return False
     if not (out / MANIFEST).exists():
-        raise BatchError(
-            f"--out: {out} is not empty and holds no batch; choose a new or empty folder"
+        raise PlanError(
+            "out", f"{out} is not empty and holds no batch; choose a new or empty folder"
         )
     manifest = read_manifest(out)
     if manifest.get("plan_hash") == plan.plan_hash:
         return True
-    raise BatchError(
-        f"--out: {out} holds another batch ({manifest.get('batch_id')}); continue it with "
-        f"`southflank resume {out}` or choose another folder"
+    raise PlanError(
+        "out",
+        f"{out} holds another batch ({manifest.get('batch_id')}); continue it with "
+        f"`southflank resume {out}` or choose another folder",
     )
 
 

@@ -9,16 +9,15 @@ too.
 
 from __future__ import annotations
 
-import contextlib
 import sys
 
-from ..batch import DESIGNS, EXECUTORS, BatchError
-from ..batch.design import DesignError
-from ..batch.executors import ExecutorError, check_executor
+from ..batch import DESIGNS, EXECUTORS
+from ..batch.executors import check_executor
 from ..batch.plan import default_out, make_plan
 from ..batch.runner import run_plan
 from ..batch.storage import TABLES
 from . import InputError
+from ._args import library_errors
 
 COMMAND = "batch"
 HELP = "run scenarios x design points x replicates into a batch folder"
@@ -43,13 +42,8 @@ def progress_flag(value: str) -> bool | None:
     return {"auto": None, "always": True, "never": False}[value]
 
 
-@contextlib.contextmanager
-def batch_errors():
-    """Bad batch input becomes an InputError (exit code 2)."""
-    try:
-        yield
-    except (BatchError, DesignError, ExecutorError) as exc:
-        raise InputError(str(exc)) from None
+# bad batch input becomes an InputError (exit code 2) naming the flag
+batch_errors = library_errors
 
 
 def report(summary) -> int:

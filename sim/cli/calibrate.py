@@ -1,6 +1,6 @@
 """Calibrate the model against the historical replay: a staged rejection search over
 the registry's ranges of a handful of parameters per stage, scored by the share of
-replay replicates in which the stylized facts hold (sim.calibrate, docs/calibration.md).
+replay replicates in which the stylized facts hold (sim.validation.calibrate, docs/calibration.md).
 
 The result (calibration.json in --out) lists, per stage, the accepted candidates'
 ranges and the winner, and a final scorecard of every fact with the calibrated values.
@@ -10,7 +10,8 @@ resumes when run again with the same --out.
 
 from __future__ import annotations
 
-from ..calibrate import (
+from ..params import REGISTRY, suggest
+from ..validation.calibrate import (
     DEFAULT_REPLICATES,
     DEFAULT_SAMPLES,
     DEFAULT_SEED,
@@ -19,7 +20,6 @@ from ..calibrate import (
     calibrate,
     stage_names,
 )
-from ..params import REGISTRY, suggest
 from . import InputError
 from .batch import progress_flag
 

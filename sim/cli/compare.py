@@ -16,7 +16,7 @@ from ..batch.compare import (
     save,
     to_text,
 )
-from . import InputError
+from ._args import add_baseline, add_horizon, add_metrics, horizon_list, metrics_list
 from .batch import batch_errors
 
 COMMAND = "compare"
@@ -26,46 +26,24 @@ ORDER = 24
 
 def add_arguments(p) -> None:
     p.add_argument("dir", metavar="DIR", help="the batch folder")
-    p.add_argument(
-        "--baseline", default=library.DEFAULT, help=f"baseline scenario (default {library.DEFAULT})"
+    add_baseline(p, library.DEFAULT, f"the scenario compared with (default {library.DEFAULT})")
+    add_horizon(
+        p,
+        ",".join(str(y) for y in DEFAULT_HORIZONS),
+        "months read, comma-separated; a bare year is its June (or the last month present)",
+        several=True,
     )
-    p.add_argument(
-        "--horizons",
-        default=",".join(str(y) for y in DEFAULT_HORIZONS),
-        help="years, comma-separated (read at June, or the last month present)",
-    )
-    p.add_argument(
-        "--metrics", nargs="+", default=None, help="metric names (default: the headline ones)"
-    )
+    add_metrics(p, "metrics compared (default: the headline ones)")
     p.add_argument("--by-point", action="store_true", help="one comparison per design point")
 
 
-def parse_horizons(text: str) -> list[int]:
-    try:
-        years = [int(x) for x in text.replace(" ", "").split(",") if x]
-    except ValueError:
-        raise InputError(f"--horizons: give years separated by commas, got {text!r}") from None
-    if not years or any(not 1900 <= y <= 2200 for y in years):
-        raise InputError(f"--horizons: give years between 1900 and 2200, got {text!r}")
-    return years
-
-
 def run(args) -> int:
-    horizons = parse_horizons(args.horizons)
-    metrics = None
-    if args.metrics:
-        metrics = [m for item in args.metrics for m in item.split(",") if m]
-    try:
-        metrics = check_metrics(metrics)
-    except ValueError as exc:
-        raise InputError(f"--metrics: {exc}") from None
+    horizons = horizon_list(args.horizon)
     with batch_errors():
+        metrics = check_metrics(metrics_list(args.metrics))
         batch = load(args.dir)
         monthly = batch.read("monthly", columns=["scenario", *PAIR_KEYS, "date", *metrics])
-    try:
         effects = paired_effects(monthly, args.baseline, horizons, metrics, by_point=args.by_point)
-    except ValueError as exc:
-        raise InputError(f"--baseline: {exc}") from None
     title = f"Batch {batch.manifest['batch_id']}: paired differences from {args.baseline}"
     if effects.empty:
         print(f"{title}: nothing to compare (one scenario only, or no horizon inside the runs)")

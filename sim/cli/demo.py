@@ -19,7 +19,6 @@ from ..batch.plan import make_plan
 from ..batch.runner import run_plan
 from ..batch.storage import MANIFEST
 from ..outcomes import HEADLINE
-from ..scenario import ScenarioError
 from . import InputError
 from .batch import batch_errors, report
 
@@ -55,18 +54,7 @@ def demo_scenarios(only: str | None = None) -> list:
     if only is not None:
         chosen = library.load(only)
         return [base] if chosen.name == base.name else [base, chosen]
-    out = [base]
-    for name in library.names():
-        if name == library.DEFAULT:
-            continue
-        try:
-            sc = library.load(name)
-        except ScenarioError as exc:
-            print(f"warning: skipping shipped scenario {name}: {exc}", file=sys.stderr)
-            continue
-        if sc.start == base.start and sc.months == base.months and sc.name != base.name:
-            out.append(sc)
-    return out
+    return [base, *library.comparable(base)]
 
 
 def _previous_demo(out: Path) -> bool:

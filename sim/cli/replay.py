@@ -13,9 +13,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..batch.executors import check_executor
-from ..provenance import write_json_atomic
-from ..replay import FACTS, ReplayReport, run_replay
-from . import InputError
+from ..validation.facts import FACTS
+from ..validation.replay import ReplayReport, run_replay
 from .batch import add_executor_arguments, batch_errors, progress_flag
 
 COMMAND = "replay"
@@ -84,37 +83,7 @@ def print_report(report: ReplayReport, parts: bool = False) -> None:
         )
 
 
-def save_report(report: ReplayReport) -> list[str]:
-    """Write the scorecard, the series and a JSON summary into the batch folder."""
-    from pathlib import Path
-
-    out = Path(report.path)
-    frames = []
-    for variant, card in report.cards.items():
-        frames.append(card.assign(variant=variant))
-    card_path, series_path = out / "replay_scorecard.csv", out / "replay_series.csv"
-    for df, path in (
-        (pd.concat(frames, ignore_index=True), card_path),
-        (report.series, series_path),
-    ):
-        tmp = path.with_suffix(".csv.tmp")
-        df.to_csv(tmp, index=False)
-        tmp.replace(path)
-    write_json_atomic(
-        out / "replay.json",
-        {
-            "kind": "southflank-replay",
-            "replicates": report.replicates,
-            "seconds": round(report.seconds, 2),
-            "facts": report.table().to_dict(orient="records"),
-        },
-    )
-    return [str(card_path), str(series_path), str(out / "replay.json")]
-
-
 def run(args) -> int:
-    if args.replicates < 1:
-        raise InputError(f"--replicates must be at least 1, got {args.replicates}")
     with batch_errors():
         check_executor(args.executor, args.workers, args.scheduler)
         report = run_replay(
@@ -128,7 +97,7 @@ def run(args) -> int:
             scheduler=args.scheduler,
         )
     print_report(report, parts=args.parts)
-    paths = save_report(report)
+    paths = [str(p) for p in report.save()]
     print()
     print(f"runs and scorecard: {report.path} ({report.seconds:.1f} s)")
     print(f"  wrote {', '.join(paths)}")

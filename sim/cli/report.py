@@ -12,8 +12,8 @@ from .. import library
 from ..batch import load
 from ..batch.compare import DEFAULT_HORIZONS
 from . import InputError
+from ._args import add_baseline, add_horizon, horizon_list
 from .batch import batch_errors
-from .compare import parse_horizons
 
 COMMAND = "report"
 HELP = "write the policy brief of a batch (report.html and report.md)"
@@ -29,22 +29,23 @@ def add_arguments(p) -> None:
         help="the HTML file to write (default DIR/report.html); the Markdown twin and its "
         "figures folder go beside it (FILE.md, FILE_files/)",
     )
-    p.add_argument(
-        "--baseline",
-        default=None,
-        help=f"baseline scenario (default {library.DEFAULT} if in the batch, else the first)",
+    add_baseline(
+        p,
+        None,
+        f"the scenario compared with (default {library.DEFAULT} if in the batch, else the first)",
     )
-    p.add_argument(
-        "--horizons",
-        default=",".join(str(y) for y in DEFAULT_HORIZONS),
-        help="years, comma-separated (read at June, or the last month present)",
+    add_horizon(
+        p,
+        ",".join(str(y) for y in DEFAULT_HORIZONS),
+        "months read, comma-separated; a bare year is its June (or the last month present)",
+        several=True,
     )
 
 
 def run(args) -> int:
     from ..analysis import report
 
-    horizons = parse_horizons(args.horizons)
+    horizons = horizon_list(args.horizon)
     out = Path(args.out) if args.out else Path(args.dir) / "report.html"
     if out.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"--out: {out} must name an .html file (the .md twin goes beside it)")
@@ -53,10 +54,8 @@ def run(args) -> int:
     with batch_errors():
         batch = load(args.dir)
     names = list(dict.fromkeys(batch.runs["scenario"]))
-    try:
+    with batch_errors():
         report.choose_baseline(names, args.baseline)
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
     if batch.monthly.empty:
         raise InputError(f"{args.dir}: the batch has no finished runs yet; nothing to report")
     t0 = time.perf_counter()

@@ -18,6 +18,7 @@ import sys
 import time
 
 from . import InputError
+from ._args import add_horizon, add_metrics, add_window, metrics_list, window_value
 from .batch import add_executor_arguments, progress_flag
 
 COMMAND = "sensitivity"
@@ -51,14 +52,10 @@ def add_arguments(p) -> None:
         help="policy scenarios compared with SCENARIO: 'shipped' (the library's policy "
         "variants of it, default), 'none', or comma-separated names",
     )
-    p.add_argument(
-        "--metrics",
-        default=None,
-        help="comma-separated metrics (default: the headline metrics, sim.outcomes.HEADLINE)",
-    )
-    p.add_argument("--horizon", default=None, help="month analysed, YYYY-MM (default: the last)")
-    p.add_argument(
-        "--window", type=int, default=12, help="months averaged up to the horizon (default 12)"
+    add_metrics(p, "metrics analysed (default: the headline metrics, sim.outcomes.HEADLINE)")
+    add_horizon(p, None, "month analysed; a bare year is its June (default: the run's last month)")
+    add_window(
+        p, 12, "months averaged up to the horizon, or 'cum' for all from the start (default 12)"
     )
     p.add_argument("--seed", type=int, default=None, help="batch seed (default 20250701)")
     p.add_argument(
@@ -73,6 +70,7 @@ def run(args) -> int:
     from pathlib import Path
 
     from .. import library
+    from ._args import flag
 
     try:
         from .. import sensitivity as sa
@@ -85,7 +83,8 @@ def run(args) -> int:
         args.out
         or f"results/sensitivity-{scenario.name}-{args.method}-n{args.n}-r{args.replicates}"
     )
-    metrics = [m.strip() for m in args.metrics.split(",")] if args.metrics else None
+    metrics = metrics_list(args.metrics)
+    window = window_value(args.window)
     t0 = time.perf_counter()
     try:
         # sa.run validates every argument before it writes anything or starts a run
@@ -98,7 +97,7 @@ def run(args) -> int:
             policies=args.policies,
             metrics=metrics,
             horizon=args.horizon,
-            window=args.window,
+            window=window,
             seed=args.seed,
             out=out,
             executor=args.executor,
@@ -107,8 +106,7 @@ def run(args) -> int:
             progress=progress_flag(args.progress),
         )
     except sa.SensitivityInputError as exc:
-        field = exc.field.replace("_", "-")
-        raise InputError(f"--{field}: {str(exc).split(': ', 1)[1]}") from None
+        raise InputError(f"{flag(exc.argument)}: {exc.detail}") from None
     except sa.SensitivityRunError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

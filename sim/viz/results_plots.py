@@ -12,22 +12,13 @@ import pandas as pd
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
+from ..analysis import style
 from ..outcomes import MODEL_METRICS
 from .basemap import BORDER_COLOUR, COAST_COLOUR, base_map, to_image
 from .blit import PNG_OPTIONS
 from .charts import month_axis
 from .resultsdata import country_field
 
-SCENARIO_COLOURS = (
-    "#1f4e9c",
-    "#c0392b",
-    "#1b9e77",
-    "#d95f02",
-    "#7570b3",
-    "#e7298a",
-    "#66a61e",
-    "#a6761d",
-)
 _METRIC = {m.name: m for m in MODEL_METRICS}
 
 
@@ -38,23 +29,29 @@ def _png(fig: Figure, dpi: int) -> bytes:
 
 
 def fan_chart(fans: pd.DataFrame, metric: str, scenarios: list[str], dpi: int = 90) -> bytes:
-    """Median line with 50% and 90% bands per scenario, as PNG bytes.
+    """Median line with 50% and 90% bands per scenario, as PNG bytes, each scenario in
+    the house look (sim.analysis.style: colour and line style, in scenario order).
 
     Args:
-        fans: the output of `resultsdata.fan` for this metric.
+        fans: `sim.analysis.quantile_bands` of this metric.
     """
+    looks = style.looks(scenarios)
     fig = Figure(figsize=(10, 4.2), dpi=dpi)
     ax = fig.add_axes((0.07, 0.12, 0.72, 0.78))
-    for i, name in enumerate(scenarios):
+    for name in scenarios:
         f = fans[fans["scenario"] == name]
         if f.empty:
             continue
-        colour = SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)]
+        lk = looks[name]
+        colour = lk.colour
         x = month_axis(f["date"])
         ax.fill_between(x, f["q05"], f["q95"], color=colour, alpha=0.12, linewidth=0)
         ax.fill_between(x, f["q25"], f["q75"], color=colour, alpha=0.28, linewidth=0)
-        runs = int(f["runs"].max())
-        ax.plot(x, f["q50"], color=colour, linewidth=1.8, label=f"{name} ({runs} runs)")
+        runs = int(f["n_runs"].max())
+        ax.plot(
+            x, f["q50"], color=colour, linestyle=lk.linestyle, linewidth=1.8,
+            label=f"{name} ({runs} runs)",
+        )  # fmt: skip
     m = _METRIC.get(metric)
     ax.set_title(metric, fontsize=10, loc="left", pad=14)
     if m is not None:

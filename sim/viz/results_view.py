@@ -2,7 +2,7 @@
 
 The folder list is the batch folders under ``results/`` (or ``--results DIR`` of
 `southflank viz`); any other batch folder can be typed in. Numbers come from
-sim/viz/resultsdata.py and pictures from sim/viz/results_plots.py.
+sim.analysis (through sim/viz/resultsdata.py), pictures from sim/viz/results_plots.py.
 """
 
 from __future__ import annotations
@@ -12,21 +12,21 @@ from pathlib import Path
 import solara
 
 from .. import library
+from ..analysis.effects import horizon_date
+from ..analysis.summaries import quantile_bands, resolve_date
 from ..outcomes import MODEL_METRICS
 from ..state import NON_ACTORS
 from .results_plots import country_maps, fan_chart
 from .resultsdata import (
     MAP_QUANTITIES,
-    country_values,
-    fan,
     list_batches,
     load_batch,
-    month_in_year,
+    map_values,
     results_root,
 )
 
 DEFAULT_METRIC = "russia_influence_share"
-DEFAULT_MAP_YEAR = 2030  # the year the source analysis looks to (P(aligned) in 2030)
+DEFAULT_MAP_YEAR = 2030  # the year the source analysis looks to (P(aligned) in 2030-06)
 _MAP_LOOK = {
     "russia": ("Reds", 0.0, 1.0),
     "west": ("Blues", 0.0, 1.0),
@@ -57,7 +57,11 @@ def FanPanel(batch):
     solara.Select("Metric", values=metrics, value=metric)
     solara.SelectMultiple("Scenarios", all_values=names, values=chosen)
     png = solara.use_memo(
-        lambda: fan_chart(fan(batch.monthly, metric.value), metric.value, list(chosen.value)),
+        lambda: fan_chart(
+            quantile_bands(batch.monthly, metric.value, list(chosen.value) or None),
+            metric.value,
+            list(chosen.value),
+        ),
         [id(batch), metric.value, tuple(chosen.value)],
     )
     solara.Image(png, width="100%", classes=["sf-fan"])
@@ -67,7 +71,8 @@ def FanPanel(batch):
 def MapsPanel(batch):
     names = sorted(batch.countries["scenario"].unique())
     dates = sorted(batch.countries["date"].unique())
-    years = sorted({int(d[:4]) for d in dates})
+    # the years whose June (or last month before it) the batch holds
+    years = [y for y in sorted({int(d[:4]) for d in dates}) if horizon_date(dates, y)]
     # the current course on the left when the batch has it: the usual comparison
     first = library.DEFAULT if library.DEFAULT in names else names[0]
     others = [n for n in names if n != first] or [first]
@@ -82,8 +87,8 @@ def MapsPanel(batch):
         solara.Select("Shown", values=list(MAP_QUANTITIES), value=quantity)
 
     def draw():
-        date = month_in_year(dates, year.value)
-        vals = country_values(batch.countries, batch.runs, date, quantity.value, batch.manifest)
+        date = resolve_date(dates, year.value)
+        vals = map_values(batch, date, quantity.value)
         per = []
         for name in (left.value, right.value):
             v = vals[vals["scenario"] == name]

@@ -1,25 +1,23 @@
-"""Numbers for the results explorer, computed from a batch's tables.
+"""Where the results explorer finds batches, and what its map choices mean.
 
-Pure functions of the frames that `sim.batch.load(DIR)` returns (``.runs``,
-``.monthly``, ``.countries`` and ``.manifest``; layout in sim/batch/storage.py), so
-notebooks can call them too. A fan is the median and the 50% and 90% bands of a metric
-over all runs of a scenario (replicates and design points) per month; an alignment map
-is, per country, the share of runs in which it is aligned with one side at a month.
+The numbers themselves come from sim.analysis, the library behind the brief and the
+notebooks, so the explorer shows what they show: fans are
+`sim.analysis.quantile_bands`, a year is read as every horizon is
+(`sim.analysis.resolve_date`: 2030 is 2030-06), and an alignment map is
+`sim.analysis.country_values` with each run's own threshold.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..analysis.summaries import country_values
 from ..geography import load_region
-from ..params import REGISTRY
 
-QUANTILES = {"q05": 0.05, "q25": 0.25, "q50": 0.5, "q75": 0.75, "q95": 0.95}
 MANIFEST = "manifest.json"
 MAP_QUANTITIES = {
     "P(Russia-aligned)": ("russia", "share of runs with alignment < -aligned_threshold"),
@@ -49,83 +47,22 @@ def load_batch(path: str | Path):
     return load(path)
 
 
-def fan(monthly: pd.DataFrame, metric: str) -> pd.DataFrame:
-    """Median and 50/90% bands of one metric over runs, per scenario and month.
-
-    Returns columns scenario, date, runs, q05, q25, q50, q75, q95 (sorted by date).
-    """
-    if metric not in monthly.columns:
-        raise KeyError(f"metric {metric!r} is not in the batch's monthly table")
-    g = monthly.groupby(["scenario", "date"], sort=True)[metric]
-    out = pd.DataFrame({name: g.quantile(q) for name, q in QUANTILES.items()})
-    out.insert(0, "runs", g.size())
-    return out.reset_index()
-
-
-def run_thresholds(runs: pd.DataFrame, manifest: dict | None = None) -> pd.Series:
-    """Each run's aligned_threshold: its override in params_json, else the default."""
-    default = (
-        (manifest or {})
-        .get("parameter_defaults", {})
-        .get("aligned_threshold", REGISTRY["aligned_threshold"].default)
-    )
-
-    def one(blob) -> float:
-        if isinstance(blob, str) and blob:
-            return float(json.loads(blob).get("aligned_threshold", default))
-        return float(default)
-
-    col = runs["params_json"] if "params_json" in runs.columns else pd.Series(None, runs.index)
-    return pd.Series([one(b) for b in col], index=runs["run_id"].to_numpy(), name="threshold")
-
-
-def month_in_year(dates, year: int) -> str:
-    """The last month of `year` among the dates (or the last date before it)."""
-    dates = sorted(set(map(str, dates)))
-    if not dates:
-        raise ValueError("the batch has no monthly rows")
-    inside = [d for d in dates if d.startswith(f"{year:04d}-")]
-    if inside:
-        return inside[-1]
-    before = [d for d in dates if d < f"{year:04d}-"]
-    return before[-1] if before else dates[0]
-
-
-def country_values(
-    countries: pd.DataFrame,
-    runs: pd.DataFrame,
-    date: str,
-    quantity: str,
-    manifest: dict | None = None,
-) -> pd.DataFrame:
-    """Per scenario and country, one number for the map at a month.
-
-    Args:
-        quantity: a key of MAP_QUANTITIES.
-
-    Returns columns scenario, iso3, value, runs.
-    """
+def map_values(batch, when: str | int | None, quantity: str) -> pd.DataFrame:
+    """Per scenario and country, one number for the map (`MAP_QUANTITIES`) at a month
+    (a year is its June): columns scenario, iso3, value, n_runs, date."""
     if quantity not in MAP_QUANTITIES:
         raise ValueError(f"unknown quantity {quantity!r}; allowed: {', '.join(MAP_QUANTITIES)}")
     kind = MAP_QUANTITIES[quantity][0]
-    at = countries[countries["date"] == date]
     if kind == "stability":
-        g = at.groupby(["scenario", "iso3"])["stability"]
-        out = pd.DataFrame({"value": g.median(), "runs": g.size()})
-        return out.reset_index()
-    thr = run_thresholds(runs, manifest)
-    t = at["run_id"].map(thr).to_numpy(dtype=float)
-    a = at["alignment"].to_numpy(dtype=float)
-    hit = (a < -t) if kind == "russia" else (a > t)
-    frame = pd.DataFrame(
-        {
-            "scenario": at["scenario"].to_numpy(),
-            "iso3": at["iso3"].to_numpy(),
-            "hit": hit.astype(float),
-        }
+        return country_values(batch.countries, "stability", when)
+    return country_values(
+        batch.countries,
+        "alignment",
+        when,
+        aligned=kind,
+        runs=batch.runs,
+        manifest=batch.manifest,
     )
-    g = frame.groupby(["scenario", "iso3"])["hit"]
-    return pd.DataFrame({"value": g.mean(), "runs": g.size()}).reset_index()
 
 
 def country_field(values: dict[str, float]) -> np.ndarray:

@@ -40,7 +40,11 @@ def _borders(labels: np.ndarray, lons: np.ndarray, lats: np.ndarray) -> LineColl
     return LineCollection(segs, colors=style.BORDER, linewidths=0.4)
 
 
-def _value_label(metric: str, below: float | None, above: float | None, stat: str) -> str:
+def _value_label(
+    metric: str, below: float | None, above: float | None, stat: str, aligned: str | None = None
+) -> str:
+    if aligned is not None:
+        return f"P({aligned.capitalize()}-aligned) over runs"
     if below is not None and above is not None:
         return f"P({above:g} < {metric} < {below:g}) over runs"
     if below is not None:
@@ -62,6 +66,9 @@ def region_map(
     vmin: float | None = None,
     vmax: float | None = None,
     panel_width: float = 4.6,
+    aligned: str | None = None,
+    runs: pd.DataFrame | None = None,
+    manifest: dict | None = None,
 ) -> Figure:
     """One map panel per scenario (side by side, one shared colour scale).
 
@@ -78,11 +85,15 @@ def region_map(
         vmin, vmax: colour scale (default: [0, 1] for probabilities, else the metric's
             declared range in sim.outcomes).
         panel_width: inches per panel.
+        aligned, runs, manifest: map P(aligned with 'russia' or 'west') by each run's
+            own threshold instead (`sim.analysis.summaries.country_values`).
     """
-    values = country_values(countries, metric, date, scenarios, below, above, stat)
+    values = country_values(
+        countries, metric, date, scenarios, below, above, stat, aligned, runs, manifest
+    )
     month = values["date"].iloc[0] if len(values) else str(date)
     names = list(dict.fromkeys(values["scenario"])) or list(scenarios or [])
-    prob = below is not None or above is not None
+    prob = below is not None or above is not None or aligned is not None
     if vmin is None or vmax is None:
         lo, hi = (
             (0.0, 1.0)
@@ -106,7 +117,7 @@ def region_map(
         squeeze=False,
     )
     axes = axes[0]
-    label = _value_label(metric, below, above, stat)
+    label = _value_label(metric, below, above, stat, aligned)
     with style.styled():
         image = None
         for ax, name in zip(axes, names, strict=True):

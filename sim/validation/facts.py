@@ -1,24 +1,14 @@
-"""The historical replay's scorecard: does the model reproduce 2019-2025?
+"""The stylized facts of 2019-2025 as tests on one run (ids SF-01 to SF-12).
 
-`scenarios/historical_2019_replay.yaml` starts in 2019-01 and is fed only exogenous
-shocks; this module scores what the mechanisms make of them against the stylized facts
-of the calibration set (docs/history/calibration_facts.md, ids SF-01 to
-SF-12; the set has no SF-04, SF-06, SF-07, SF-08 or SF-11). Each fact is one function
-that evaluates the fact's test on one run's tables and returns pass/fail, the result of
-each part of the test and the measured values; a fact "holds" for a batch in the share
-of replicates where it passes. Parts of a test the model cannot represent are listed in
-`Fact.not_modelled` and printed with the scorecard, never silently dropped.
+The facts come from the calibration set (docs/history/calibration_facts.md; the set
+has no SF-04, SF-06, SF-07, SF-08 or SF-11). Each fact is one function that evaluates
+the fact's test on one run's tables (a `RunView`) and returns pass/fail, the result of
+each part of the test and the measured values. Parts of a test the model cannot
+represent are listed in `Fact.not_modelled` and printed with the scorecard, never
+silently dropped. The states a test names come from the roster's groups (AES, MD).
 
-The replay also runs with coups endogenous (`endogenous_variant`): the scheduled coups
-are removed and the coup mechanism decides; fact SF-09 is the test of that variant.
-
-Observed versus simulated: central-Sahel jihadist violence (the monthly metric
-``jihadist_deaths_sahel``: activity x population x the registry's deaths per million at
-activity 1, i.e. deaths per year on the Global Terrorism Index's scale, averaged over
-each calendar year) against the ACSS series of fatalities linked to militant Islamist
-groups. ACSS counts more deaths than the GTI, so the series is shown with the one scale
-that makes the median simulated 2023 equal the observed 2023 (`sahel_series`); SF-03's
-test is on ratios, which that scale leaves unchanged.
+To add a fact: write its test here (thresholds as named constants, with the source of
+each), add it to `FACTS`, and document it in docs/calibration.md (CONTRIBUTING.md).
 """
 
 from __future__ import annotations
@@ -29,17 +19,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .calendar import format_month, parse_month
-from .scenario import Scenario
+from ..calendar import format_month, parse_month
+from ..roster import load_roster
+from ..scenario import Scenario
 
-REPLAY = "historical_2019_replay"
-ENDOGENOUS_SUFFIX = "_endogenous"
-
-AES = ("MLI", "BFA", "NER")  # the central Sahel: Mali, Burkina Faso, Niger
-RUSSIA_HOSTS = ("CAF", "MLI", "BFA", "NER")  # SF-05
-COUP_STATES = ("MLI", "BFA", "NER", "TCD", "GIN", "SDN")  # SF-09
-MD_STATES = ("DZA", "EGY", "ISR", "JOR", "MRT", "MAR", "TUN")  # Mediterranean Dialogue
-SF02_FRENCH_SAHEL = ("MLI", "BFA", "NER", "TCD")
+# The states the tests name, from the roster's groups (sim/data/actors.csv)
+_GROUPS = load_roster().groups()
+AES = _GROUPS["AES"]  # the central Sahel: Mali, Burkina Faso, Niger
+MD_STATES = _GROUPS["MD"]  # Mediterranean Dialogue
+RUSSIA_HOSTS = ("CAF", *AES)  # SF-05: the Central African Republic hosted Russia first
+COUP_STATES = (*AES, "TCD", "GIN", "SDN")  # SF-09: the 2020-2023 coup belt
+SF02_FRENCH_SAHEL = (*AES, "TCD")  # SF-02: where French forces were based
 
 # Observed dates and thresholds of the facts' tests (calibration_facts.md).
 SF01_LAG_MONTHS = 24
@@ -61,7 +51,6 @@ SF05_VIOLENCE_LAG_MONTHS = 12
 # "by itself" is causal: the run against its twin without Russian forces in the central
 # Sahel, over the months after each arrival; equal within rounding counts as not lower
 SF05_SAME = 1e-9
-COUNTERFACTUAL_SUFFIX = "_no_russia_sahel"
 SF09_WINDOW = ("2020-08", "2023-07")
 SF09_MIN_COUPS = 6
 SF09_QUIET_UNTIL = "2025-12"
@@ -69,16 +58,6 @@ SF10_MAX_LAG_MONTHS = 3
 SF12_SUMMITS = ("2022-06", "2023-07", "2024-07", "2025-06")
 SF12_DCB_BY = "2022-12"
 SF12_DCB_PACKAGES = 4
-
-# ACSS, fatalities linked to militant Islamist groups, Sahel theatre (ACLED-based);
-# 2020 and 2021 derived by ACSS from its percentage changes (replay_inputs.md).
-ACSS_FATALITIES = {2020: 4150, 2021: 4850, 2022: 7899, 2023: 11643, 2024: 10400}
-ACSS_SOURCES = (
-    "https://www.defenceweb.co.za/featured/fatalities-from-militant-islamist-violence-in-africa-soar-by-50-per-cent/",
-    "https://adf-magazine.com/terrorism-deaths-climb-sharply-in-2023-concentrated-in-sahel-somalia",
-    "https://adf-magazine.com/?p=123604",
-)
-SCALE_YEAR = 2023
 
 
 @dataclass
@@ -173,7 +152,7 @@ class Fact:
     not_modelled: tuple[str, ...] = ()
     input_driven: bool = False  # True where the replay's inputs decide the outcome
     # How far a run's measured values are from the observed ones (0 = as observed), for
-    # calibration where no candidate makes the test pass (sim.calibrate).
+    # calibration where no candidate makes the test pass (sim.validation.calibrate).
     distance: Callable[[dict], float] | None = None
 
 
@@ -263,8 +242,6 @@ def annual_sahel(run: RunView) -> pd.Series:
 
 def _region_weights(codes: list[str]) -> np.ndarray:
     """Population of each on-grid non-NATO state of the region (0 for the others)."""
-    from .roster import load_roster
-
     t = load_roster().table
     member = (t.on_grid == 1) & (t.nato != 1) & ~t.index.isin(["RUS", "XNA"])
     pop = t.population_m.fillna(0.0).where(member, 0.0)
@@ -516,233 +493,3 @@ FACTS: dict[str, Fact] = {
 def score(run: RunView, facts: Iterable[str] | None = None) -> dict[str, FactResult]:
     """Every fact's test on one run."""
     return {f: FACTS[f].test(run) for f in (facts or FACTS)}
-
-
-def score_result(result, facts: Iterable[str] | None = None) -> dict[str, FactResult]:
-    """Score a `sim.Result` (one run of `simulate`); SF-05 runs its counterfactual twin
-    (the same scenario and seed with Russian forces denied in the central Sahel)."""
-    from .run import simulate
-
-    view = RunView.from_tables(result.monthly, result.countries, result.events, result.scenario)
-    if facts is None or "SF-05" in facts:
-        twin = simulate(counterfactual_variant(result.scenario), seed=result.seed)
-        view.counterfactual = RunView.from_tables(
-            twin.monthly, twin.countries, twin.events, twin.scenario
-        )
-    return score(view, facts)
-
-
-# ------------------------------------------------------------------------ the variant
-def _variant(scenario: Scenario, suffix: str, what: str, data: dict) -> Scenario:
-    """A scenario derived from another: its name with `suffix`, `what` before its
-    description, `data` its edited model_dump()."""
-    data["name"] = scenario.name + suffix
-    data["description"] = what + " " + scenario.description
-    return Scenario.from_dict(data, path=scenario.source_path or "<replay>")
-
-
-def endogenous_variant(scenario: Scenario) -> Scenario:
-    """The replay with its scheduled coups removed and the coup mechanism switched on
-    (SF-09 asks whether the mechanism, not the schedule, produces the coup wave)."""
-    data = scenario.model_dump()
-    data["endogenous_coups"] = True
-    data["events"] = [e for e in data["events"] if e["kind"] != "coup"]
-    what = (
-        "The historical replay with coups endogenous: scheduled coups removed, the coup "
-        "mechanism decides."
-    )
-    return _variant(scenario, ENDOGENOUS_SUFFIX, what, data)
-
-
-def counterfactual_variant(scenario: Scenario) -> Scenario:
-    """The scenario with Russian forces denied in the central Sahel (`russia.denied`),
-    everything else the same: SF-05's test that Russian forces do not by themselves lower
-    violence compares each run with this twin at the same seed (common random numbers:
-    the two runs are identical until the first Russian arrival there)."""
-    data = scenario.model_dump()
-    data["russia"]["denied"] = sorted(set(data["russia"]["denied"]) | set(AES))
-    what = "Counterfactual: no Russian forces in Mali, Burkina Faso and Niger."
-    return _variant(scenario, COUNTERFACTUAL_SUFFIX, what, data)
-
-
-# ---------------------------------------------------------------------- aggregation
-def scorecard(scores: Iterable[dict[str, FactResult]]) -> pd.DataFrame:
-    """Share of replicates in which each fact (and each part of its test) holds.
-
-    Returns one row per fact and part: ``fact``, ``part`` ("" for the whole fact),
-    ``holds_pct`` and ``n`` (replicates scored).
-    """
-    rows = []
-    scores = list(scores)
-    for fid, fact in FACTS.items():
-        results = [s[fid] for s in scores if fid in s]
-        if not results:
-            continue
-        n = len(results)
-        rows.append(
-            {
-                "fact": fid,
-                "part": "",
-                "title": fact.title,
-                "holds_pct": 100.0 * sum(r.holds for r in results) / n,
-                "n": n,
-            }
-        )
-        for part in results[0].checks:
-            ok = sum(r.checks.get(part, False) for r in results)
-            rows.append(
-                {"fact": fid, "part": part, "title": "", "holds_pct": 100.0 * ok / n, "n": n}
-            )
-    return pd.DataFrame(rows, columns=["fact", "part", "title", "holds_pct", "n"])
-
-
-def sahel_series(annual: pd.DataFrame) -> pd.DataFrame:
-    """Simulated versus observed central-Sahel violence by year.
-
-    Args:
-        annual: one row per replicate and year with columns ``year`` and ``activity``
-            (annual mean of ``jihadist_deaths_sahel``, as `annual_sahel` gives).
-
-    Returns one row per year: the median and 10-90% range of simulated activity, the
-    same scaled to fatalities (one factor for all years and replicates: observed 2023
-    over median simulated 2023), the observed ACSS fatalities where known, and both
-    series as ratios to 2020.
-    """
-    g = annual.groupby("year").activity
-    out = pd.DataFrame(
-        {
-            "activity_median": g.median(),
-            "activity_p10": g.quantile(0.1),
-            "activity_p90": g.quantile(0.9),
-        }
-    )
-    scale = ACSS_FATALITIES[SCALE_YEAR] / out.activity_median.get(SCALE_YEAR, np.nan)
-    out["simulated_fatalities"] = (out.activity_median * scale).round(0)
-    out["simulated_p10"] = (out.activity_p10 * scale).round(0)
-    out["simulated_p90"] = (out.activity_p90 * scale).round(0)
-    out["observed_fatalities"] = pd.Series(ACSS_FATALITIES, dtype=float)
-    out["simulated_ratio_2020"] = out.activity_median / out.activity_median.get(2020, np.nan)
-    out["observed_ratio_2020"] = out.observed_fatalities / ACSS_FATALITIES[2020]
-    out.index.name = "year"
-    return out.reset_index()
-
-
-# ------------------------------------------------------------------- running a replay
-@dataclass
-class ReplayReport:
-    """What `run_replay` produced: per variant, the scorecard and the annual series."""
-
-    path: str
-    seconds: float
-    replicates: int
-    cards: dict[str, pd.DataFrame]  # variant ("scheduled", "endogenous") -> scorecard
-    scores: dict[str, list[dict[str, FactResult]]]
-    annual: dict[str, pd.DataFrame]  # variant -> replicate x year activity
-    series: pd.DataFrame  # the scheduled-coups replay against the ACSS series
-
-    def table(self) -> pd.DataFrame:
-        """Facts (whole-fact rows) with the share holding in each variant, in %."""
-        out = None
-        for variant, card in self.cards.items():
-            c = card[card.part == ""].set_index("fact")[["title", "holds_pct"]]
-            c = c.rename(columns={"holds_pct": variant})
-            out = c if out is None else out.join(c[[variant]])
-        return out.reset_index()
-
-
-def replay_scenarios(path: str | None = None) -> dict[str, Scenario]:
-    """The replay (scheduled coups) and its endogenous-coups variant."""
-    from . import library
-
-    main = library.load(path or REPLAY)
-    return {"scheduled": main, "endogenous": endogenous_variant(main)}
-
-
-def run_views(
-    monthly: pd.DataFrame, countries: pd.DataFrame, events: pd.DataFrame, scenario: Scenario
-) -> dict[str, RunView]:
-    """One RunView per run of one scenario in batch tables (with a ``run_id`` column)."""
-    ev = dict(tuple(events.groupby("run_id"))) if len(events) else {}
-    cs = dict(tuple(countries.groupby("run_id")))
-    return {
-        run_id: RunView.from_tables(m, cs[run_id], ev.get(run_id, events.iloc[:0]), scenario)
-        for run_id, m in monthly.groupby("run_id", sort=False)
-    }
-
-
-def score_tables(
-    monthly: pd.DataFrame,
-    countries: pd.DataFrame,
-    events: pd.DataFrame,
-    scenario: Scenario,
-    twins: dict[str, RunView] | None = None,
-) -> tuple[list[dict[str, FactResult]], pd.DataFrame]:
-    """Score every run of one scenario in batch tables (with a ``run_id`` column);
-    `twins` maps each run_id to its counterfactual twin's view (needed by SF-05)."""
-    scores, annual = [], []
-    for run_id, view in run_views(monthly, countries, events, scenario).items():
-        view.counterfactual = (twins or {}).get(run_id)
-        scores.append(score(view))
-        a = annual_sahel(view)
-        annual.append(pd.DataFrame({"run_id": run_id, "year": a.index, "activity": a.values}))
-    return scores, pd.concat(annual, ignore_index=True)
-
-
-def run_replay(
-    replicates: int = 20,
-    *,
-    seed: int | None = None,
-    out: str | None = None,
-    workers: int | None = None,
-    executor: str = "processes",
-    progress: bool | None = None,
-    scenario: str | None = None,
-    scheduler=None,
-) -> ReplayReport:
-    """Run the replay and its endogenous-coups variant through the batch machinery
-    (resumable: rerun with the same `out` to finish an interrupted replay) and score
-    every replicate against the stylized facts."""
-    import time
-
-    from .batch import load, run_batch
-
-    variants = replay_scenarios(scenario)
-    twins = {v: counterfactual_variant(sc) for v, sc in variants.items()}
-    t0 = time.perf_counter()
-    summary = run_batch(
-        [*variants.values(), *twins.values()],
-        replicates=replicates,
-        seed=seed,
-        out=out,
-        executor=executor,
-        workers=workers,
-        scheduler=scheduler,
-        progress=progress,
-        label="replay",
-    )
-    batch = load(summary.path)
-    tables = [batch.read(t) for t in ("monthly", "countries", "events")]
-
-    def pick(sc: Scenario) -> tuple[pd.DataFrame, ...]:
-        ids = set(batch.runs[batch.runs.scenario == sc.name].run_id)
-        return tuple(df[df.run_id.isin(ids)] for df in tables)
-
-    # each run is paired with its twin by replicate seed (common random numbers)
-    seed_of = batch.runs.set_index("run_id").seed
-    cards, scores, annual = {}, {}, {}
-    for variant, sc in variants.items():
-        twin_views = run_views(*pick(twins[variant]), twins[variant])
-        by_seed = {seed_of[r]: v for r, v in twin_views.items()}
-        monthly, countries, events = pick(sc)
-        paired = {r: by_seed[seed_of[r]] for r in set(monthly.run_id)}
-        scores[variant], annual[variant] = score_tables(monthly, countries, events, sc, paired)
-        cards[variant] = scorecard(scores[variant])
-    return ReplayReport(
-        path=str(summary.path),
-        seconds=time.perf_counter() - t0,
-        replicates=replicates,
-        cards=cards,
-        scores=scores,
-        annual=annual,
-        series=sahel_series(annual["scheduled"]),
-    )

@@ -2,7 +2,7 @@
 
 Each stage varies a handful of registry parameters over their declared ranges (a Latin
 hypercube of candidates) and scores each candidate by the share of replicates of the
-2019-2025 replay in which the stage's stylized facts hold (sim.replay); ties are broken
+2019-2025 replay in which the stage's stylized facts hold (sim.validation.replay); ties are broken
 by the distance of the measured values from the observed ones where a fact defines one
 (SF-09: the coup counts), then by the share of the tests' parts that hold. The
 candidates with the best scores are accepted (rejection ABC with a tolerance set by an
@@ -40,11 +40,12 @@ import pandas as pd
 from scipy.stats import qmc
 from tqdm import tqdm
 
-from . import params as _params
-from .provenance import environment, now, write_json_atomic
-from .replay import FACTS, replay_scenarios, score_result
-from .run import simulate
-from .scenario import Scenario
+from .. import params as _params
+from ..provenance import environment, now, write_json_atomic
+from ..run import simulate
+from ..scenario import Scenario
+from .facts import FACTS
+from .replay import replay_scenarios, score_result
 
 DEFAULT_SEED = 20190101
 DEFAULT_SAMPLES = 160
@@ -63,7 +64,7 @@ class Stage:
     name: str
     parameters: tuple[str, ...]
     facts: tuple[str, ...]
-    variant: str  # "scheduled" or "endogenous" (sim.replay.replay_scenarios)
+    variant: str  # "scheduled" or "endogenous" (sim.validation.replay.replay_scenarios)
 
 
 STAGES: tuple[Stage, ...] = (
@@ -203,7 +204,7 @@ def evaluate(task: Task) -> dict:
 
 def objective(row: dict) -> tuple[float, float, float]:
     """Mean share of facts holding; ties broken first by the mean distance of the
-    measured values from the observed ones (facts that define one, sim.replay.Fact),
+    measured values from the observed ones (facts that define one, sim.validation.facts.Fact),
     then by the mean share of the tests' parts."""
     facts = np.mean(list(row["holds"].values()))
     dist = np.mean(list(row.get("distance", {}).values()) or [0.0])
@@ -349,7 +350,7 @@ def calibrate(
         progress: progress bars (default: when stderr is a terminal).
         scenario: the replay scenario (default the shipped one).
     """
-    from .batch.executors import make_executor
+    from ..batch.executors import make_executor
 
     progress = sys.stderr.isatty() if progress is None else progress
     wanted = DEFAULT_STAGES if stages is None else stages

@@ -1,5 +1,6 @@
-"""Measure what a frame of the live page costs: one model step plus the map and chart
-redraw, as Play does it. ``python -m sim.viz.bench [--steps 60] [--layer alignment]``.
+"""Benchmark: what a frame of the live page costs: one model step plus the map and chart
+redraw, as Play does it. ``make bench ONLY=viz`` or
+``python -m benchmarks.bench_viz [--steps 60] [--layer alignment]`` (needs the viz extra).
 
 The target is at most 300 ms per step on the project's reference 2-core machine, so
 that Play feels live; docs/viz.md records the measured numbers.
@@ -8,15 +9,19 @@ that Play feels live; docs/viz.md records the measured numbers.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import time
+from pathlib import Path
 
-from .session import Session
+OUT = Path(__file__).resolve().parent / "results"
 
 
 def measure(steps: int = 60, layer: str = "alignment", scenario: str | None = None) -> dict:
     """Median and 90th percentile (ms, wall clock) of step + redraw, their CPU time, and
     the first frame's cost (which draws the static parts)."""
+    from sim.viz.session import Session
+
     t0 = time.perf_counter()
     session = Session(scenario) if scenario else Session()
     session.set_layer(layer)
@@ -49,16 +54,20 @@ def measure(steps: int = 60, layer: str = "alignment", scenario: str | None = No
     }
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(steps: int = 60, layer: str = "alignment", scenario: str | None = None) -> dict:
+    """Measure, print, and keep the numbers in benchmarks/results/bench_viz.json."""
+    result = measure(steps, layer, scenario)
+    for key, value in result.items():
+        print(f"{key:>18}: {value}")
+    OUT.mkdir(exist_ok=True)
+    (OUT / "bench_viz.json").write_text(json.dumps(result, indent=1))
+    return result
+
+
+if __name__ == "__main__":  # pragma: no cover
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--steps", type=int, default=60)
     ap.add_argument("--layer", default="alignment")
     ap.add_argument("--scenario", default=None)
-    args = ap.parse_args(argv)
-    for key, value in measure(args.steps, args.layer, args.scenario).items():
-        print(f"{key:>18}: {value}")
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
+    args = ap.parse_args()
+    main(args.steps, args.layer, args.scenario)
