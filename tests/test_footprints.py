@@ -28,8 +28,8 @@ from sim import Scenario
 from sim.mechanisms import INIT_ORDER, MECHANISMS
 from sim.model import SouthernFlankModel
 from sim.params import LEVERS, PARAMETERS
-from sim.validation.replay import endogenous_variant
 from sim.state import State, build_state
+from sim.validation.replay import endogenous_variant
 
 from .conftest import SCENARIOS
 

@@ -78,10 +78,10 @@ def _parse_names(names: Iterable[str] | str | None) -> list[str] | None:
     if dup:
         raise SensitivityInputError("params", f"named twice: {', '.join(dup)}")
     for n in names:
-        if n not in _params.REGISTRY:
+        if n not in _params.PARAMETERS:
             raise SensitivityInputError(
                 "params",
-                f"unknown parameter {n!r}{_params.suggest(n, _params.REGISTRY)} "
+                f"unknown parameter {n!r}{_params.suggest(n, _params.PARAMETERS)} "
                 "(`southflank parameters` lists them)",
             )
     return names
