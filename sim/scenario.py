@@ -50,6 +50,7 @@ EVENT_KINDS = (
     "normalisation",
     "basing_agreement",
     "bloc_formation",
+    "government_change",
 )
 
 
@@ -309,6 +310,7 @@ class Event(BaseModel):
             "normalisation": ("country", "other"),
             "basing_agreement": ("site", "status"),
             "bloc_formation": (),
+            "government_change": ("country",),
         }[self.kind]
         missing = [f for f in need if getattr(self, f) is None]
         if missing:
@@ -388,6 +390,12 @@ class Scenario(BaseModel):
     months: int = Field(120, ge=1, le=600)
     seed: int = Field(1, ge=0)
     endogenous_coups: bool = True
+    stochastic: bool = Field(
+        True,
+        description="false: no coups, government changes, expulsions, returns, "
+        "deployments, withdrawals, basing deals or naval incidents are drawn; only "
+        "scheduled events move forces and governments (a start-at-rest check)",
+    )
     parameters: dict[str, float] = Field(default_factory=dict)
     policy: Policy = Field(default_factory=Policy)
     russia: Russia = Field(default_factory=Russia)

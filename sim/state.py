@@ -24,7 +24,9 @@ from .roster import REGIMES, SUBREGIONS, Roster, load_roster, load_table
 from .scenario import SEA_ZONES, Scenario
 
 CENTRAL_SAHEL = ("MLI", "BFA", "NER")
-CLOSE_TO_RUSSIA = ("DZA", "EGY")  # named by the source analysis
+# the evidence windows each start may use (docs/history/data_split.md)
+ARMS_PERIOD = {"2019": "2014-2018", "2025": "2019-2023"}
+ALIGNMENT_VOTE = "68/262"  # UNGA 2014, allowed for both starts; ES-11 votes only judge
 NON_ACTORS = ("RUS", "XNA")  # act, but hold no state of a country of the region
 
 
@@ -101,7 +103,12 @@ class State:
     md: np.ndarray = _f("static", "actor")
     ici: np.ndarray = _f("static", "actor")
     mnna: np.ndarray = _f("static", "actor")  # US major non-NATO allies at the start
-    close_to_russia: np.ndarray = _f("static", "actor")  # named by the source analysis
+    arms_nato: np.ndarray = _f("static", "actor")  # share of arms imports from NATO states
+    arms_russia: np.ndarray = _f("static", "actor")  # share of arms imports from Russia
+    arms_volume: np.ndarray = _f("static", "actor")  # the imports' volume, million TIV
+    vote_262: np.ndarray = _f("static", "actor")  # UNGA 68/262: +1 yes, -1 no, 0 other
+    ended_basing: np.ndarray = _f("static", "actor")  # 1: ended Western basing before start
+    coup_record: np.ndarray = _f("static", "actor")  # coup attempts 2009-2018
     fsi: np.ndarray = _f("static", "actor")  # Fragile States Index at the start
     base_host: np.ndarray = _f("static", "actor")  # hosts a site of sim/data/bases.csv
     adjacency: np.ndarray = _f("static", "actor*actor")  # row-normalised neighbours
@@ -110,6 +117,7 @@ class State:
     deploy_allowed: np.ndarray = _f("static", "actor")  # scenario russia.denied
     # scenario switches
     endogenous_coups: bool = _f("static", "scalar", True)
+    stochastic: bool = _f("static", "scalar", True)  # False: no random events at all
     security_deployments: bool = _f("static", "scalar", True)
     # dynamic per actor
     trust: np.ndarray = _f("dynamic", "actor", factory=_zeros)
@@ -126,6 +134,8 @@ class State:
     hostility: np.ndarray = _f("dynamic", "actor", factory=_zeros)
     regime: np.ndarray = _f("dynamic", "actor", factory=_zeros)  # index into REGIMES
     junta_since: np.ndarray = _f("dynamic", "actor", factory=_zeros)  # month of takeover
+    political_change: np.ndarray = _f("dynamic", "actor", factory=_zeros)  # its month
+    political_cause: np.ndarray = _f("dynamic", "actor", factory=_zeros)  # what it was
     bloc: np.ndarray = _f("dynamic", "actor", factory=_zeros)
     migration_deal: np.ndarray = _f("dynamic", "actor", factory=_zeros)
     dcb_intensity: np.ndarray = _f("dynamic", "actor", factory=_zeros)
@@ -160,6 +170,7 @@ class State:
     dcb_friction: np.ndarray = _f("static", "month*actor", factory=_zeros)
     # derived constants
     military: int = _f("derived", "scalar", 4)  # REGIMES index of military rule
+    monarchy: int = _f("derived", "scalar", 2)  # REGIMES index of monarchy
     subregion_index: dict[str, np.ndarray] = _f("derived", "mapping", factory=dict)
     central_sahel: np.ndarray = _f("derived", "actor", factory=_zeros)  # indices
     jihad_prior: np.ndarray = _f("derived", "actor", factory=_zeros)  # year before start
@@ -208,12 +219,14 @@ class State:
             values[name] = np.full(n, "", dtype=object)
         for name in ("on_grid", "nato", "region_member", "ally_south", "md", "ici", "mnna"):
             values[name] = np.zeros(n, dtype=bool)
-        values["close_to_russia"] = np.zeros(n, dtype=bool)
         values["deploy_allowed"] = np.ones(n, dtype=bool)
         values["bloc"] = np.zeros(n, dtype=bool)
         values["regime"] = np.zeros(n, dtype=int)
         values["camp"] = np.zeros(n, dtype=int)
         values["junta_since"] = np.full(n, -(10**6), dtype=np.int64)
+        values["political_change"] = np.full(n, -(10**6), dtype=np.int64)
+        values["political_cause"] = np.full(n, "", dtype=object)
+        values["coup_record"] = np.zeros(n)
         values["jihad_observed"] = np.full(n, np.nan)
         values["jihad_prior"] = np.full(n, np.nan)
         values["central_sahel"] = np.zeros(0, dtype=int)
@@ -314,6 +327,51 @@ def _material_weight(idx: dict[str, int]) -> np.ndarray:
     return weight / weight.sum() if weight.sum() > 0 else weight
 
 
+def _alignment_evidence(codes: tuple[str, ...], col: str) -> dict[str, np.ndarray]:
+    """The observables trust and ties start from (sim/data/evidence, docs/history/
+    data_split.md): SIPRI arms-import shares from NATO states and from Russia over the
+    window the start may use, with their volume (few deals are weak evidence); the vote on
+    UNGA resolution 68/262; and whether the state ended Western basing before the start.
+    No record: 0 (no evidence either way); Libya's UN seat votes for the Tripoli
+    government."""
+    arms = load_table("evidence/arms_imports.csv")
+    arms = arms[arms.period == ARMS_PERIOD[col]].set_index("iso3")
+    tiv = arms.notes.str.extract(r"total ([0-9.]+) m TIV", expand=False).astype(float)
+    votes = load_table("evidence/unga_votes.csv")
+    votes = votes[votes.resolution == ALIGNMENT_VOTE].set_index("iso3").vote
+    votes = votes.rename(index={"LBY": "XLW"})
+    score = {"yes": 1.0, "no": -1.0}
+    start = "2019-01" if col == "2019" else "2025-07"
+    changes = load_table("evidence/government_changes.csv")
+    changes = changes[changes.date < start]
+    ended = (
+        changes[
+            changes.kind.isin(("rupture", "government_change", "election"))
+            & changes.counterpart.isin(("FRA", "USA", "UN", "GBR", "ITA", "ESP"))
+        ]
+        .iso3.str.split(";")
+        .explode()
+    )
+    wpres = load_roster().table
+    left = wpres.western_presence_2019.fillna(0) > wpres[f"western_presence_{col}"].fillna(0)
+    out = {
+        "arms_nato": np.nan_to_num([float(arms.share_nato.get(c, 0.0)) for c in codes]),
+        "arms_russia": np.nan_to_num([float(arms.share_russia.get(c, 0.0)) for c in codes]),
+        "arms_volume": np.nan_to_num([float(tiv.get(c, 0.0)) for c in codes]),
+        "vote_262": np.array([score.get(votes.get(c, ""), 0.0) for c in codes]),
+        "ended_basing": np.array(
+            [c in set(ended) and bool(left.get(c, False)) for c in codes], dtype=float
+        ),
+    }
+    # a government that fell with its patron takes its alignment with it: evidence dated
+    # before the fall says nothing about its successor (Syria after Assad, 2024-12)
+    fell = changes[(changes.kind == "government_change") & (changes.counterpart == "RUS")]
+    for code in set(fell.iso3) & set(codes):
+        for values in out.values():
+            values[codes.index(code)] = 0.0
+    return out
+
+
 @cache
 def _tables(start: int) -> SimpleNamespace:
     """Everything the initial state takes from the data files for a start month.
@@ -355,13 +413,16 @@ def _tables(start: int) -> SimpleNamespace:
         subregion=t.subregion.to_numpy(str),
         population=t.population_m.fillna(0).to_numpy(dtype=float, copy=True),
         milex=t.milex_pct_gdp.fillna(0).to_numpy(dtype=float, copy=True),
+        # the coup record up to 2018 for both starts (the data split: never a column
+        # that counts 2019 or later)
+        coup_record=t.coup_attempts_2009_2018.fillna(0).to_numpy(dtype=float, copy=True),
         nato=nato,
         on_grid=on_grid,
         region_member=on_grid & ~nato & ~np.isin(code_arr, NON_ACTORS),
         md=t.md_year.notna().to_numpy(),
         ici=t.ici_year.notna().to_numpy(),
         mnna=mnna,
-        close_to_russia=np.isin(code_arr, CLOSE_TO_RUSSIA),
+        **_alignment_evidence(codes, col),
         aes=(t.aes.to_numpy(dtype=int, copy=True) == 1) & (not early),
         rpres=t[f"russia_presence_{col}"].fillna(0).to_numpy(dtype=float, copy=True),
         wpres=np.where(nato, 1.0, wpres),
@@ -412,7 +473,11 @@ def build_state(scenario: Scenario) -> State:
         md=T.md,
         ici=T.ici,
         mnna=T.mnna,
-        close_to_russia=T.close_to_russia,
+        arms_nato=T.arms_nato,
+        arms_russia=T.arms_russia,
+        arms_volume=T.arms_volume,
+        vote_262=T.vote_262,
+        ended_basing=T.ended_basing,
         fsi=T.fsi,
         base_host=T.base_host,
         adjacency=T.adjacency,
@@ -420,6 +485,8 @@ def build_state(scenario: Scenario) -> State:
         jihad_observed=T.jihad_observed,
         deploy_allowed=~np.isin(np.array(codes), scenario.russia.denied),
         endogenous_coups=scenario.endogenous_coups,
+        stochastic=scenario.stochastic,
+        coup_record=T.coup_record,
         security_deployments=scenario.russia.security_deployments,
         grievance=np.zeros(n),
         jihad=np.zeros(n),
@@ -430,6 +497,8 @@ def build_state(scenario: Scenario) -> State:
         coup_memory=np.zeros(n),
         regime=T.regimes.copy(),
         junta_since=np.full(n, -(10**6), dtype=np.int64),
+        political_change=np.full(n, -(10**6), dtype=np.int64),
+        political_cause=np.full(n, "", dtype=object),
         bloc=T.aes.copy(),
         migration_deal=np.zeros(n),
         dcb_intensity=np.zeros(n),
@@ -456,6 +525,7 @@ def build_state(scenario: Scenario) -> State:
         route_share=T.route_share,
         material_weight=T.material_weight,
         military=regime_index("military"),
+        monarchy=regime_index("monarchy"),
         incidents=np.zeros(len(zones)),
         migration=np.zeros(len(T.route_names)),
         departures=np.zeros(n),

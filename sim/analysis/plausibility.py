@@ -126,14 +126,11 @@ def _syria(r: RunTables) -> bool:
 
 def _no_rearrival(iso3: str) -> Callable[[RunTables], bool]:
     def check(r: RunTables) -> bool:
-        arrivals = r.events[(r.events.kind == "force_arrival") & (r.events.iso3 == iso3)]
-        arrivals = arrivals[arrivals.get("side", "russian") != "western"]
-        for _, a in arrivals.iterrows():
-            left = r.events_of(["force_withdrawal"], iso3)
-            left = left[(left.get("side", "") == "russian") & (left.date < a.date)]
-            if left.empty:
-                return False
-        return True
+        e = r.events
+        side = e["side"] if "side" in e.columns else pd.Series("", index=e.index)
+        arrivals = e[(e.kind == "force_arrival") & (e.iso3 == iso3) & (side != "western")]
+        left = e[(e.kind == "force_withdrawal") & (e.iso3 == iso3) & (side == "russian")]
+        return all((left.date < a).any() for a in arrivals.date)
 
     return check
 

@@ -17,6 +17,8 @@ Equations, per partner i and month:
                   - capacity_conflict_erosion * conflict_i * capacity_i
     trust_i    += dcb_trust_gain * pipeline_i * eff_i * (1 - trust_i)
     spending   += sum(intensity) * dcb_cost_musd_year / 12 + hub_cost_musd_year / 12 * hub
+A partner whose government falls to a coup during the run has its packages suspended
+(intensity 0 from the coup on; logged): NATO does not train a junta's forces.
 
 Departures: a package's money is expressed as an intensity (1 = one standard
 package) rather than dollars, since DCB works through training and institutions
@@ -25,9 +27,12 @@ more than through money; its cost is counted separately.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from ..calendar import format_month
 
 if TYPE_CHECKING:
     from ..params import Params
@@ -50,8 +55,25 @@ PARAMS = (
     "capacity_fsi_worst",
 )
 LEVERS = ("hub_mandate", "special_representative")
-READS = ("month", "start", "dcb_plan", "dcb_friction", "conflict", "region_member", "fsi")
-WRITES = ("dcb_intensity", "dcb_pipeline", "capacity_struct", "capacity", "trust", "spending_musd")
+READS = (
+    "month",
+    "start",
+    "dcb_plan",
+    "dcb_friction",
+    "conflict",
+    "region_member",
+    "fsi",
+    "junta_since",
+)
+WRITES = (
+    "dcb_intensity",
+    "dcb_pipeline",
+    "capacity_struct",
+    "capacity",
+    "trust",
+    "spending_musd",
+    "private",
+)
 
 
 def initialise(s: State, p: Params) -> None:
@@ -60,6 +82,14 @@ def initialise(s: State, p: Params) -> None:
     cap = (p.capacity_fsi_worst - s.fsi) / (p.capacity_fsi_worst - p.capacity_fsi_best)
     s.capacity = np.clip(np.nan_to_num(cap, nan=1.0), 0.0, 1.0)
     s.capacity_struct = s.capacity.copy()
+    s.private[NAME] = Private(suspended=np.zeros(s.n, dtype=bool))
+
+
+@dataclass(slots=True)
+class Private:
+    """Partners whose DCB is suspended (a coup during the run)."""
+
+    suspended: np.ndarray
 
 
 def effectiveness(s: State, p: Params, lead_friction: np.ndarray) -> np.ndarray:
@@ -73,9 +103,26 @@ def effectiveness(s: State, p: Params, lead_friction: np.ndarray) -> np.ndarray:
     )
 
 
+def _suspended(s: State) -> np.ndarray:
+    """Partners whose government fell to a coup during the run: their packages stop
+    (logged once per partner), as NATO suspends cooperation with a junta."""
+    own: Private = s.private[NAME]
+    coup = s.junta_since >= s.start
+    for i in np.flatnonzero(coup & ~own.suspended & (s.dcb_plan.sum(axis=0) > 0)):
+        s.log(
+            "dcb_suspended",
+            s.codes[i],
+            NAME,
+            f"defence capacity building suspended after the coup of "
+            f"{format_month(int(s.junta_since[i]))}",
+        )
+    own.suspended |= coup
+    return own.suspended
+
+
 def apply(s: State, p: Params, rng: np.random.Generator) -> None:
     k = s.month - s.start
-    s.dcb_intensity = s.dcb_plan[k]
+    s.dcb_intensity = np.where(_suspended(s), 0.0, s.dcb_plan[k])
     eff = effectiveness(s, p, s.dcb_friction[k])
     s.dcb_pipeline += (s.dcb_intensity - s.dcb_pipeline) / p.dcb_lag_months
     delivered = s.dcb_pipeline * eff

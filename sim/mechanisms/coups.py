@@ -12,23 +12,28 @@ Equations, per state i and month:
                 + coup_fragility * (1 - capacity_i)
                 + coup_trap * memory_i + coup_contagion * mean_k(neighbour k) memory_k
                 + regime term (military, monarchy, democracy)
+                - coup_no_record * [no coup attempt in 2009-2018]_i
                 - coup_capacity_shield * max(capacity_i - 1/2, 0)
                 - coup_foreign_guard * russian presence_i
     Jref_i += (J_i - Jref_i) / coup_rise_months   (Jref starts at the observed activity
               of the year before the start where the roster has it, else at J)
     coup if u_i < h_i (endogenous coups on); memory decays as exp(-1/coup_memory_months)
-A new junta's hostility to the West:
-    hostility_i = clip(hostility_mean + hostility_spread * (2u - 1)
-                       + hostility_grievance * (G_i - 1/2), 0, 1)
-    and its ties to Russia rise by coup_ties_gain * hostility_i (hostility stays in [0, 1],
-    also for the juntas hostile from the start).
-Expulsion: a government with hostility >= expel_min_hostility orders Western forces
-out with probability expel_hazard * hostility_i per month; they leave at
-1 / withdrawal_months presence units per month.
-Hostility spreads from the juntas' bloc to neighbouring governments whose people are
-aggrieved and who trust NATO little:
-    hostility_i += hostility_contagion * (neighbours in the bloc) * G_i * (1 - trust_i)
-                   * (1 - hostility_i).
+Governments change by coup or, where neither the military nor a monarch rules, with
+probability government_change_rate / 12 per month (elections and transitions; dated
+ones are scenario events). A new government's hostility to the West:
+    hostility_i = clip(mean + hostility_spread * (2u - 1) + hostility_grievance * (G_i - 1/2)
+                       + hostility_contagion * open_bloc_i, 0, 1)
+    mean = hostility_mean for a junta, hostility_civil_mean for a civilian government;
+    open_bloc_i = sum over neighbours k in the juntas' bloc of (1 - friction_ik)
+    and a junta's ties to Russia rise by coup_ties_gain * hostility_i.
+Hostility changes only with a government (or a dated event): the bloc's pull acts on a
+new government, along relations a rupture has not closed.
+Expulsion: within expel_window_months of a political change (a coup, a new government,
+a rupture with the West; logged), a government with hostility >= expel_min_hostility
+orders Western forces out with probability expel_hazard * hostility_i per month; they
+leave at 1 / withdrawal_months presence units per month. Within the same window, where
+the new government's hostility is below expel_min_hostility / 2, Western forces that
+had left return (to their start level) with probability western_return_hazard per month.
 Bloc: once bloc_min_members hostile juntas of one sub-region form a group of neighbours
 (connected through shared borders), that group founds a bloc (ties +bloc_ties_gain);
 later hostile juntas of that sub-region next to a member join.
@@ -43,10 +48,13 @@ fell after Russian forces arrived. Western forces get no such term: coups took p
 in Mali, Burkina Faso and Niger with French forces in the country.
 
 Departures: a coup needs no trigger event; coups are not possible in NATO states.
+States with no coup attempt in 2009-2018 (Powell & Thyne) have lower coup odds
+(coup_no_record): the record, not the current crisis, separates coup-prone states.
 The swap of partners is two separate processes (Western exit here, Russian arrival in
 sim.mechanisms.russian_opportunism), as calibration facts SF-01 and SF-02 require.
-Hostility spreads from the bloc, not from any hostile junta: the exit spread to Chad
-and Senegal (2024-11) after the juntas' bloc had formed (2023-09; SF-02), while
+Hostility spreads from the bloc, not from any hostile junta, and through new
+governments: the exit spread to Chad and Senegal (2024-11) after elections that followed
+the bloc's formation (2023-09; SF-02), while
 governments next to a lone junta hostile since before 2019 (Haftar's east Libya: Egypt,
 the Tripoli government) kept their Western partners. A bloc's founders must be
 neighbours, as the Liptako-Gourma states were (SF-10); juntas far apart do not found
@@ -91,6 +99,11 @@ PARAMS = (
     "hostility_contagion",
     "bloc_min_members",
     "bloc_ties_gain",
+    "coup_no_record",
+    "government_change_rate",
+    "hostility_civil_mean",
+    "expel_window_months",
+    "western_return_hazard",
 )
 LEVERS = ()
 READS = (
@@ -104,7 +117,6 @@ READS = (
     "military",
     "grievance",
     "stability",
-    "trust",
     "adjacency",
     "neighbours",
     "subregion",
@@ -115,6 +127,12 @@ READS = (
     "ties",
     "bloc",
     "endogenous_coups",
+    "stochastic",
+    "coup_record",
+    "friction",
+    "monarchy",
+    "political_change",
+    "political_cause",
     "coups_this_month",
 )
 WRITES = (
@@ -128,6 +146,8 @@ WRITES = (
     "bloc",
     "coups_this_month",
     "coup_risk",
+    "political_change",
+    "political_cause",
     "private",
 )
 
@@ -143,6 +163,7 @@ class Private:
     # observed violence of the year before the start (s.jihad_prior) where the roster
     # has it, else from that month's activity
     jihad_ref: np.ndarray | None = None
+    wpres_start: np.ndarray | None = None  # Western presence at the start, to return to
 
 
 def initialise(s: State, p: Params) -> None:
@@ -160,6 +181,7 @@ def initialise(s: State, p: Params) -> None:
         decay=float(np.exp(-1.0 / p.coup_memory_months)),
         regime_term=np.array([terms.get(r, 0.0) for r in REGIMES]),
         rise_rate=1.0 / p.coup_rise_months,
+        wpres_start=s.wpres.copy(),
     )
 
 
@@ -180,6 +202,7 @@ def hazard(s: State, p: Params) -> np.ndarray:
         + p.coup_trap * s.coup_memory
         + p.coup_contagion * (s.adjacency @ s.coup_memory)
         + s.private[NAME].regime_term[s.regime]
+        - p.coup_no_record * (s.coup_record == 0)
         - p.coup_capacity_shield * np.maximum(s.capacity - 0.5, 0.0)
         - p.coup_foreign_guard * s.rpres
     )
@@ -191,11 +214,10 @@ def install_junta(s: State, p: Params, i: int, u: float, cause: str) -> None:
     s.regime[i] = s.military
     s.coup_memory[i] = 1.0
     s.junta_since[i] = s.month
-    h = p.hostility_mean + p.hostility_spread * (2.0 * u - 1.0)
-    h += p.hostility_grievance * (s.grievance[i] - 0.5)
-    s.hostility[i] = min(max(h, 0.0), 1.0)
+    s.hostility[i] = new_stance(s, p, i, u, p.hostility_mean)
     s.ties[i] = min(1.0, s.ties[i] + p.coup_ties_gain * s.hostility[i])
     s.coups_this_month += 1
+    mark_change(s, i, "coup")
     s.log(
         "coup",
         s.codes[i],
@@ -230,41 +252,101 @@ def neighbour_groups(s: State, members: np.ndarray, subregion: str) -> list[list
     return groups
 
 
-def apply(s: State, p: Params, rng: np.random.Generator) -> None:
-    u_coup = rng.random(s.n)
-    u_hostility = rng.random(s.n)
-    u_expel = rng.random(s.n)
-    own: Private = s.private[NAME]
-    s.coup_memory *= own.decay
-    if own.jihad_ref is None:
-        own.jihad_ref = np.where(np.isnan(s.jihad_prior), s.jihad, s.jihad_prior)
-    else:
-        own.jihad_ref += own.rise_rate * (s.jihad - own.jihad_ref)
+def open_bloc(s: State) -> np.ndarray:
+    """Each state's neighbours in the juntas' bloc, each weighted by how open relations
+    with it are (1 - friction): a rupture with the bloc blocks its pull (Algeria 2025)."""
+    return (s.neighbours * s.bloc[None, :] * (1.0 - s.friction)).sum(axis=1)
+
+
+def new_stance(s: State, p: Params, i: int, u: float, mean: float) -> float:
+    """A new government's hostility to the West: its kind's mean, a draw, its people's
+    grievance and the pull of the juntas' bloc along open relations."""
+    h = mean + p.hostility_spread * (2.0 * u - 1.0)
+    h += p.hostility_grievance * (s.grievance[i] - 0.5)
+    h += p.hostility_contagion * open_bloc(s)[i]
+    return min(max(h, 0.0), 1.0)
+
+
+def mark_change(s: State, i: int, cause: str) -> None:
+    """Record a political change that can end (or reopen) foreign basing: a coup, a new
+    government, a rupture with the West."""
+    s.political_change[i] = s.month
+    s.political_cause[i] = f"{cause} ({s.date})"
+
+
+def _coups(s: State, p: Params, u_coup: np.ndarray, u_hostility: np.ndarray) -> None:
     # the month's coup risk, recorded whether or not coups are endogenous
     h = s.coup_risk = hazard(s, p)
-    if s.endogenous_coups:
-        for i in np.flatnonzero(u_coup < h):
-            cause = (
-                f"coup risk {h[i]:.1%}/month from jihadist activity {s.jihad[i]:.2f} "
-                f"(rise {insecurity_rise(s)[i]:+.2f}), "
-                f"state capacity {s.capacity[i]:.2f}, recent coups nearby "
-                f"{(s.adjacency[i] @ s.coup_memory):.2f}"
-            )
-            install_junta(s, p, i, u_hostility[i], cause)
+    if not (s.endogenous_coups and s.stochastic):
+        return
+    for i in np.flatnonzero(u_coup < h):
+        cause = (
+            f"coup risk {h[i]:.1%}/month from jihadist activity {s.jihad[i]:.2f} "
+            f"(rise {insecurity_rise(s)[i]:+.2f}), "
+            f"state capacity {s.capacity[i]:.2f}, recent coups nearby "
+            f"{(s.adjacency[i] @ s.coup_memory):.2f}"
+        )
+        install_junta(s, p, i, u_hostility[i], cause)
 
-    hostile = s.region_member & (s.hostility >= p.expel_min_hostility)
-    near = s.neighbours @ s.bloc.astype(float)
-    receptive = s.grievance * (1.0 - s.trust) * s.region_member
-    s.hostility += p.hostility_contagion * near * receptive * (1.0 - s.hostility)
 
+def _government_changes(s: State, p: Params, u_change: np.ndarray, u_stance: np.ndarray) -> None:
+    """Elections and transitions that bring a new civilian government (a hazard per
+    year for states where one is possible: not juntas, not monarchies)."""
+    if not s.stochastic:
+        return
+    open_to = s.region_member & (s.regime != s.military) & (s.regime != s.monarchy)
+    for i in np.flatnonzero(open_to & (u_change < p.government_change_rate / 12.0)):
+        install_government(s, p, i, u_stance[i], "new government (election or transition)")
+
+
+def install_government(s: State, p: Params, i: int, u: float, cause: str) -> None:
+    """A new civilian government takes office and sets its stance toward the West."""
+    s.hostility[i] = new_stance(s, p, i, u, p.hostility_civil_mean)
+    mark_change(s, i, "change of government")
+    s.log(
+        "government_change",
+        s.codes[i],
+        NAME,
+        f"{cause}; its hostility to the West {s.hostility[i]:.2f}",
+    )
+
+
+def _expulsions(s: State, p: Params, u_expel: np.ndarray) -> None:
+    """A hostile government that came in with a political change orders Western forces
+    out; under an unchanged government, they stay."""
+    recent = (s.month - s.political_change) <= p.expel_window_months
+    hostile = s.region_member & (s.hostility >= p.expel_min_hostility) & recent
     orders = hostile & (s.wpres_target > 0) & (u_expel < p.expel_hazard * s.hostility)
+    if not s.stochastic:
+        orders[:] = False
     for i in np.flatnonzero(orders):
         s.wpres_target[i] = 0.0
         s.log(
             "expulsion",
             s.codes[i],
             NAME,
-            f"government hostile to the West ({s.hostility[i]:.2f}) ordered Western forces out",
+            f"government hostile to the West ({s.hostility[i]:.2f}) ordered Western forces "
+            f"out after the {s.political_cause[i]}",
+            side="western",
+        )
+
+
+def _western_presence(s: State, p: Params, u_return: np.ndarray) -> None:
+    """Western forces leave at their pace; they may return where a new government is
+    open to them again (hostility below half the expulsion threshold)."""
+    own: Private = s.private[NAME]
+    recent = (s.month - s.political_change) <= p.expel_window_months
+    friendly = s.hostility < 0.5 * p.expel_min_hostility
+    gone = (s.wpres_target == 0) & (own.wpres_start > 0) & s.region_member
+    back = gone & recent & friendly & (u_return < p.western_return_hazard) & s.stochastic
+    for i in np.flatnonzero(back):
+        s.wpres_target[i] = own.wpres_start[i]
+        s.log(
+            "force_arrival",
+            s.codes[i],
+            NAME,
+            f"Western forces invited back after the {s.political_cause[i]} (hostility to "
+            f"the West {s.hostility[i]:.2f})",
             side="western",
         )
     pace = 1.0 / p.withdrawal_months
@@ -273,6 +355,8 @@ def apply(s: State, p: Params, rng: np.random.Generator) -> None:
     for i in np.flatnonzero((before > 0) & (s.wpres <= 0) & s.region_member):
         s.log("force_withdrawal", s.codes[i], NAME, "last Western forces left", side="western")
 
+
+def _bloc(s: State, p: Params) -> None:
     juntas = hostile_juntas(s, p)
     if not s.bloc.any() and len(juntas) >= p.bloc_min_members:
         # the founders: the largest group of neighbouring hostile juntas of one sub-region
@@ -299,3 +383,23 @@ def apply(s: State, p: Params, rng: np.random.Generator) -> None:
             NAME,
             f"junta hostile to the West ({s.hostility[i]:.2f}) joins the juntas' bloc",
         )
+
+
+def apply(s: State, p: Params, rng: np.random.Generator) -> None:
+    u_coup = rng.random(s.n)
+    u_hostility = rng.random(s.n)
+    u_expel = rng.random(s.n)
+    u_change = rng.random(s.n)
+    u_stance = rng.random(s.n)
+    u_return = rng.random(s.n)
+    own: Private = s.private[NAME]
+    s.coup_memory *= own.decay
+    if own.jihad_ref is None:
+        own.jihad_ref = np.where(np.isnan(s.jihad_prior), s.jihad, s.jihad_prior)
+    else:
+        own.jihad_ref += own.rise_rate * (s.jihad - own.jihad_ref)
+    _coups(s, p, u_coup, u_hostility)
+    _government_changes(s, p, u_change, u_stance)
+    _expulsions(s, p, u_expel)
+    _western_presence(s, p, u_return)
+    _bloc(s, p)

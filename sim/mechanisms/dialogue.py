@@ -13,7 +13,20 @@ Equations, for each partner i (non-NATO state of the region), per month:
     trust_i += invite_trust_gain * (1 - friction_penalty * friction(host, i))
                * (1 - trust_i) * invited_i
     trust_i += framework_trust_gain * frame_i * (1 - trust_i)
-    trust_i -= trust_decay * (trust_i - trust_floor) * (1 - contact_i)
+    trust_i -= trust_decay * (trust_i - anchor_i) * (1 - contact_i)
+
+At the start (initialise), trust is its structural anchor, from sourced observables:
+    anchor_i = trust_init_base + trust_init_partner_bonus * [MD or ICI]_i
+               + trust_init_mnna_bonus * [US major non-NATO ally]_i
+               + trust_init_arms * (share of arms imports from NATO states)_i * weight_i
+               + trust_init_vote * [voted for UNGA 68/262]_i
+               - trust_init_military_penalty * [military regime]_i
+               - trust_init_ended_basing * [ended Western basing before the start]_i
+                                                                        (clipped to [0, 1])
+    weight_i = min(arms volume_i / arms_evidence_volume, 1): a few deals are weak evidence
+
+Trust relaxes toward the anchor from above and below: engagement's gains and Russian
+information operations' losses fade at the same rate, so the start is at rest.
 
 Departures: a summit's effect is one step, not a lasting programme; lasting contact
 comes from the frameworks and DCB. Guests outside the region (EU, Ukraine, AP4) are
@@ -22,6 +35,7 @@ recorded but change no state.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,12 +49,15 @@ PARAMS = (
     "invite_trust_gain",
     "framework_trust_gain",
     "trust_decay",
-    "trust_floor",
     "friction_penalty",
-    "trust_init_partner",
-    "trust_init_other",
+    "trust_init_base",
+    "trust_init_partner_bonus",
     "trust_init_mnna_bonus",
+    "trust_init_arms",
+    "trust_init_vote",
     "trust_init_military_penalty",
+    "trust_init_ended_basing",
+    "arms_evidence_volume",
 )
 LEVERS = ("md_revival", "ici_revival")
 READS = (
@@ -54,19 +71,43 @@ READS = (
     "invited_recent",
     "nato",
     "mnna",
+    "arms_nato",
+    "arms_volume",
+    "vote_262",
+    "ended_basing",
     "regime",
     "military",
 )
-WRITES = ("trust", "invited_recent")
+WRITES = ("trust", "invited_recent", "private")
+
+
+@dataclass(slots=True)
+class Private:
+    """Each state's structural trust: where trust rests without engagement."""
+
+    anchor: np.ndarray
+
+
+def evidence_weight(s: State, p: Params) -> np.ndarray:
+    """How far an arms-import share counts: its volume over arms_evidence_volume, at most 1."""
+    return np.minimum(s.arms_volume / p.arms_evidence_volume, 1.0)
 
 
 def initialise(s: State, p: Params) -> None:
-    """Trust in NATO at the start: by partnership framework, US major non-NATO ally
-    status and military rule (registry trust_init_*); allies trust the Alliance fully."""
-    trust = np.where(s.md | s.ici, p.trust_init_partner, p.trust_init_other)
-    trust = trust + np.where(s.mnna, p.trust_init_mnna_bonus, 0.0)
-    trust = trust - np.where(s.regime == s.military, p.trust_init_military_penalty, 0.0)
+    """Trust in NATO at the start, from sourced observables (the anchor above): the
+    partnership frameworks, US major non-NATO ally status, arms imports from NATO states,
+    the 68/262 vote and military rule. Allies trust the Alliance fully."""
+    trust = (
+        p.trust_init_base
+        + p.trust_init_partner_bonus * (s.md | s.ici)
+        + p.trust_init_mnna_bonus * s.mnna
+        + p.trust_init_arms * s.arms_nato * evidence_weight(s, p)
+        + p.trust_init_vote * np.maximum(s.vote_262, 0.0)
+        - p.trust_init_military_penalty * (s.regime == s.military)
+        - p.trust_init_ended_basing * s.ended_basing
+    )
     s.trust = np.where(s.nato, 1.0, np.clip(trust, 0.0, 1.0))
+    s.private[NAME] = Private(anchor=s.trust.copy())
 
 
 def apply(s: State, p: Params, rng: np.random.Generator) -> None:
@@ -96,5 +137,6 @@ def apply(s: State, p: Params, rng: np.random.Generator) -> None:
     frame = np.minimum(1.0, pol.md_revival * s.md + pol.ici_revival * s.ici)
     contact = np.maximum(frame, s.dcb_intensity > 0)
     trust += p.framework_trust_gain * frame * (1.0 - trust) * member
-    trust -= p.trust_decay * (trust - p.trust_floor) * (1.0 - contact) * member
+    anchor = s.private[NAME].anchor
+    trust -= p.trust_decay * (trust - anchor) * (1.0 - contact) * member
     np.clip(trust, 0.0, 1.0, out=trust)

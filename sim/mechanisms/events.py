@@ -49,12 +49,16 @@ PARAMS = (
     "hostility_mean",
     "hostility_spread",
     "hostility_grievance",
+    "hostility_civil_mean",
+    "hostility_contagion",
     "coup_ties_gain",
     "expel_min_hostility",
 )
 LEVERS = ("hub_mandate", "special_representative", "md_revival", "ici_revival")
 READS = (
     "month",
+    "nato",
+    "neighbours",
     "scheduled",
     "zones",
     "military",
@@ -78,6 +82,8 @@ READS = (
 )
 WRITES = (
     "levers",
+    "political_change",
+    "political_cause",
     "junta_since",
     "coups_this_month",
     "nato_naval",
@@ -158,6 +164,15 @@ def _migration_deal(s: State, p: Params, ev: Event, i: int, level: float) -> Non
 def _relations(s: State, p: Params, ev: Event, i: int, level: float) -> None:
     j = s.index(ev.other)
     s.friction[i, j] = s.friction[j, i] = level
+    if ev.kind == "diplomatic_rupture" and s.nato[j] and not s.nato[i]:
+        coups.mark_change(s, i, f"rupture with {ev.other}")
+
+
+def _government(s: State, p: Params, ev: Event, i: int, level: float) -> None:
+    """A dated change of government with its stance given (`level`: its hostility to the
+    West); without a level the stance is drawn (sim.mechanisms.coups.install_government)."""
+    s.hostility[i] = level
+    coups.mark_change(s, i, "change of government")
 
 
 def _basing(s: State, p: Params, ev: Event, i: int | None, level: float) -> None:
@@ -191,6 +206,7 @@ _HANDLERS = {
     "normalisation": _relations,
     "basing_agreement": _basing,
     "bloc_formation": _bloc,
+    "government_change": _government,
 }
 
 
@@ -202,5 +218,13 @@ def _handle(s: State, p: Params, ev: Event, u: np.ndarray) -> None:
     if ev.kind == "coup":
         coups.install_junta(s, p, i, u[0], cause=why)  # logs the coup itself
         return
+    if ev.kind == "government_change":
+        if ev.regime is not None:  # e.g. the end of a military transition
+            from ..state import regime_index
+
+            s.regime[i] = regime_index(ev.regime)
+        if ev.level is None:
+            coups.install_government(s, p, i, u[1], cause=why)  # logs the change itself
+            return
     _HANDLERS[ev.kind](s, p, ev, i, level)
     s.log(ev.kind, ev.country, NAME, why, side=ev.side or "", site=ev.site or "", level=level)

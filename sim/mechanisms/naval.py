@@ -36,7 +36,7 @@ PARAMS = (
     "naval_cost_musd_year",
 )
 LEVERS = ()
-READS = ("bases", "zones", "nato_naval", "spending_musd")
+READS = ("bases", "zones", "nato_naval", "spending_musd", "stochastic")
 WRITES = ("russia_naval", "incidents", "spending_musd")
 
 
@@ -49,7 +49,7 @@ def apply(s: State, p: Params, rng: np.random.Generator) -> None:
             (naval_bases if b.kind == "naval" else air_bases)[z] += 1
     s.russia_naval = p.russia_naval_base + p.russia_naval_per_base * naval_bases
     cover = 1.0 + p.incident_ties_effect * (air_bases > 0)
-    rate = p.incident_rate * s.nato_naval * s.russia_naval * cover
+    rate = p.incident_rate * s.nato_naval * s.russia_naval * cover * s.stochastic
     s.incidents = rng.poisson(rate).astype(float)
     for z in np.flatnonzero(s.incidents):
         s.log(

@@ -11,10 +11,14 @@ for a new naval base in the port city of Derna".
 Equations: the decision rule, per month (budget B = budget_units * scenario budget scale):
     score_i = (1 - capacity_i)^fragility_exponent * openness(regime_i)
               * (1 - nato_absence_weight * max(western presence_i, trust_i))
-              * (1 + strategic_value_weight * strategic_value_i) * (1 + ties_i)
+              * (1 + strategic_value_weight * strategic_value_i) * (1 + ties_i) * (1 - ties_i)
     alloc_i = B * score_i^concentration / sum_j score_j^concentration
     ties_i  += ties_gain * alloc_i * (1 - ties_i) + presence_ties_pull * rpres_i * (1 - ties_i)
-    ties_i  -= ties_decay * (ties_i - initial ties_i)  where Russia spends nothing
+    ties_i  -= ties_decay * max(ties_i - anchor_i, 0)
+At the start (initialise), ties are their structural anchor, from sourced observables:
+    anchor_i = ties_base + ties_init_arms * (share of arms imports from Russia)_i * weight_i
+               + ties_init_vote * [voted against UNGA 68/262]_i
+               + ties_from_presence * Russian presence_i             (clipped to [0, 1])
     trust_i -= info_ops_trust_loss * alloc_i * trust_i
 Security deployment (Africa Corps), for a military regime with ties >= deploy_min_ties,
 in power for at least deploy_min_tenure months, and no deployment yet: arrives with
@@ -29,8 +33,16 @@ deterrence_z = (1 + naval_deterrence) / (1 + naval_deterrence * NATO naval prese
 in the base's sea zone (1 at today's presence, lower with more ships); an open naval base adds to
 Russian naval presence (sim.mechanisms.naval).
 
+The (1 - ties_i) factor spends nothing more where ties are already complete; ties relax
+toward the anchor wherever Russia's spending and presence no longer hold them up.
+
+Withdrawal: within expel_window_months of a political change, where the new government's
+ties fall below deploy_min_ties, Russian forces leave with probability
+russia_withdrawal_hazard per month (the loss of a patron: Syria after Assad).
+
 Departures: influence operations, arms and basing share one budget; the source gives
-no split. No host expels Russia (none did 2019-2025; calibration fact SF-05).
+no split. No Sahel host asked Russia to leave 2019-2025 (SF-05); the withdrawal rule
+needs a change of government.
 """
 
 from __future__ import annotations
@@ -40,7 +52,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..calendar import year_of
 from ..roster import REGIMES
+from .dialogue import evidence_weight
 
 if TYPE_CHECKING:
     from ..params import Params
@@ -65,7 +79,8 @@ PARAMS = (
     "naval_deterrence",
     "ties_base",
     "ties_from_presence",
-    "ties_arms_client_bonus",
+    "ties_init_arms",
+    "ties_init_vote",
     "strategic_route_weight",
     "strategic_material_weight",
     "strategic_base_weight",
@@ -74,6 +89,10 @@ PARAMS = (
     "openness_hybrid",
     "openness_monarchy",
     "openness_democracy",
+    "expel_window_months",
+    "russia_withdrawal_hazard",
+    "syria_russian_presence_2025",
+    "arms_evidence_volume",
 )
 LEVERS = ("russia_budget",)
 READS = (
@@ -88,7 +107,9 @@ READS = (
     "material_weight",
     "base_host",
     "nato",
-    "close_to_russia",
+    "arms_russia",
+    "arms_volume",
+    "vote_262",
     "wpres",
     "trust",
     "ties",
@@ -99,6 +120,10 @@ READS = (
     "bases",
     "zones",
     "nato_naval",
+    "stochastic",
+    "political_change",
+    "political_cause",
+    "start",
 )
 WRITES = ("ties", "trust", "rpres", "bases", "russia_alloc", "strategic_value", "private")
 
@@ -108,15 +133,24 @@ class Private:
     """Russia's regime table and the ties it starts from (ties decay toward them)."""
 
     openness: np.ndarray  # per regime (REGIMES order): openness_<regime>
-    ties_floor: np.ndarray  # per actor: the initial ties
+    ties_anchor: np.ndarray  # per actor: the structural (initial) ties
 
 
 def initialise(s: State, p: Params) -> None:
-    """Ties to Russia at the start: a base level, more per unit of Russian presence and
-    for the states the source names as close to Russia; NATO members have none. And each
+    """Ties to Russia at the start, from sourced observables (the anchor above): arms
+    imports from Russia, the 68/262 vote and Russian forces present; NATO members have
+    none. And each
     state's strategic value to Russia: migration transit, raw materials, basing."""
-    ties = p.ties_base + p.ties_from_presence * s.rpres
-    ties = ties + np.where(s.close_to_russia, p.ties_arms_client_bonus, 0.0)
+    if year_of(s.start) >= 2022 and "SYR" in s.codes:
+        # Russia's Syrian bases are contested after Assad's fall (2024-12): an uncertain
+        # initial condition (registry syria_russian_presence_2025)
+        s.rpres[s.index("SYR")] = p.syria_russian_presence_2025
+    ties = (
+        p.ties_base
+        + p.ties_init_arms * s.arms_russia * evidence_weight(s, p)
+        + p.ties_init_vote * np.maximum(-s.vote_262, 0.0)
+        + p.ties_from_presence * s.rpres
+    )
     s.ties = np.where(s.nato, 0.0, np.clip(ties, 0.0, 1.0))
     s.strategic_value = np.clip(
         (s.route_share.sum(axis=0) > 0) * p.strategic_route_weight
@@ -127,7 +161,7 @@ def initialise(s: State, p: Params) -> None:
     )
     s.private[NAME] = Private(
         openness=np.array([getattr(p, f"openness_{r}") for r in REGIMES]),
-        ties_floor=s.ties.copy(),
+        ties_anchor=s.ties.copy(),
     )
 
 
@@ -140,6 +174,7 @@ def allocation(s: State, p: Params) -> np.ndarray:
         * (1.0 - p.nato_absence_weight * np.maximum(s.wpres, s.trust))
         * (1.0 + p.strategic_value_weight * s.strategic_value)
         * (1.0 + s.ties)
+        * (1.0 - s.ties)
         * s.region_member
     )
     w = np.maximum(score, 0.0) ** p.concentration
@@ -147,40 +182,56 @@ def allocation(s: State, p: Params) -> np.ndarray:
     return budget * w / total if total > 0 else np.zeros_like(w)
 
 
-def apply(s: State, p: Params, rng: np.random.Generator) -> None:
-    u_deploy = rng.random(s.n)
-    u_base = rng.random(len(s.bases))
-    alloc = allocation(s, p)
-    s.russia_alloc = alloc
-    s.ties += (p.ties_gain * alloc + p.presence_ties_pull * s.rpres) * (1.0 - s.ties)
-    floor = s.private[NAME].ties_floor
-    s.ties -= p.ties_decay * np.maximum(s.ties - floor, 0.0) * (alloc == 0)
-    np.clip(s.ties, 0.0, 1.0, out=s.ties)
-    s.trust -= p.info_ops_trust_loss * alloc * s.trust
-    if s.security_deployments:
-        candidates = (
-            s.region_member
-            & (s.regime == s.military)
-            & (s.ties >= p.deploy_min_ties)
-            & (s.month - s.junta_since >= p.deploy_min_tenure)
-            & (s.rpres < p.deploy_level)
-            & s.deploy_allowed
+def _deployments(s: State, p: Params, alloc: np.ndarray, u_deploy: np.ndarray) -> None:
+    """Africa Corps arrives where a settled, hostile junta invites it and no Russian
+    force is present yet (where one is, it is already there: no second arrival)."""
+    if not (s.security_deployments and s.stochastic):
+        return
+    candidates = (
+        s.region_member
+        & (s.regime == s.military)
+        & (s.ties >= p.deploy_min_ties)
+        & (s.month - s.junta_since >= p.deploy_min_tenure)
+        & (s.rpres == 0)
+        & s.deploy_allowed
+    )
+    arrive = candidates & (u_deploy < p.deploy_hazard * s.hostility * s.ties)
+    for i in np.flatnonzero(arrive):
+        s.rpres[i] = p.deploy_level
+        s.log(
+            "force_arrival",
+            s.codes[i],
+            NAME,
+            f"military government invited Russian forces (hostility to the West "
+            f"{s.hostility[i]:.2f}, ties to Russia {s.ties[i]:.2f}, "
+            f"{alloc[i] / max(alloc.sum(), 1e-12):.0%} of Russia's monthly budget)",
+            side="russian",
+            level=p.deploy_level,
         )
-        arrive = candidates & (u_deploy < p.deploy_hazard * s.hostility * s.ties)
-        for i in np.flatnonzero(arrive):
-            s.rpres[i] = p.deploy_level
-            s.log(
-                "force_arrival",
-                s.codes[i],
-                NAME,
-                f"military government invited Russian forces (hostility to the West "
-                f"{s.hostility[i]:.2f}, ties to Russia {s.ties[i]:.2f}, "
-                f"{alloc[i] / max(alloc.sum(), 1e-12):.0%} of Russia's monthly budget)",
-                side="russian",
-                level=p.deploy_level,
-            )
+
+
+def _withdrawals(s: State, p: Params, u_leave: np.ndarray) -> None:
+    """Russian forces leave where a political change brought a government with ties
+    below the level that invites them (the loss of a patron)."""
+    if not s.stochastic:
+        return
+    recent = (s.month - s.political_change) <= p.expel_window_months
+    leave = (s.rpres > 0) & recent & (s.ties < p.deploy_min_ties) & s.region_member
+    for i in np.flatnonzero(leave & (u_leave < p.russia_withdrawal_hazard)):
+        s.rpres[i] = 0.0
+        s.log(
+            "force_withdrawal",
+            s.codes[i],
+            NAME,
+            f"Russian forces left after the {s.political_cause[i]} (ties to Russia "
+            f"{s.ties[i]:.2f})",
+            side="russian",
+        )
+
+
+def _basing(s: State, p: Params, u_base: np.ndarray) -> None:
     for b, u in zip(s.bases, u_base, strict=True):
-        if b.status != "negotiating":
+        if b.status != "negotiating" or not s.stochastic:
             continue
         h = b.host
         z = s.zones.index(b.zone)
@@ -196,3 +247,19 @@ def apply(s: State, p: Params, rng: np.random.Generator) -> None:
                 f"{s.ties[h]:.2f}, NATO influence {s.nato_inf[h]:.2f}",
                 site=b.site,
             )
+
+
+def apply(s: State, p: Params, rng: np.random.Generator) -> None:
+    u_deploy = rng.random(s.n)
+    u_base = rng.random(len(s.bases))
+    u_leave = rng.random(s.n)
+    alloc = allocation(s, p)
+    s.russia_alloc = alloc
+    s.ties += (p.ties_gain * alloc + p.presence_ties_pull * s.rpres) * (1.0 - s.ties)
+    anchor = s.private[NAME].ties_anchor
+    s.ties -= p.ties_decay * np.maximum(s.ties - anchor, 0.0)
+    np.clip(s.ties, 0.0, 1.0, out=s.ties)
+    s.trust -= p.info_ops_trust_loss * alloc * s.trust
+    _deployments(s, p, alloc, u_deploy)
+    _withdrawals(s, p, u_leave)
+    _basing(s, p, u_base)
