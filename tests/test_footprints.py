@@ -143,6 +143,8 @@ def _forcing() -> Scenario:
         {"date": "2025-12", "kind": "diplomatic_rupture", "country": "DZA", "other": "MLI"},
         {"date": "2026-02", "kind": "basing_agreement", "site": "port_sudan", "status": "open"},
         {"date": "2026-03", "kind": "bloc_formation"},
+        {"date": "2026-02", "kind": "government_change", "country": "SYR"},
+        {"date": "2026-02", "kind": "government_change", "country": "TUN", "level": 0.6},
     ]
     base["policy"]["summits"] = [
         *base["policy"]["summits"],

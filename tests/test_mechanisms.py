@@ -145,20 +145,23 @@ def test_a_host_in_friction_with_a_partner_gets_less_from_inviting_it(short):
 
 
 def test_trust_rests_at_its_anchor_and_rises_with_a_revived_framework(short):
-    """Without contact and without Russian information operations, Algeria's trust stays
-    at its evidence-based anchor (the start is at rest); a revived MD raises it every
-    month; after a rise, trust relaxes back toward the anchor, never below it."""
-    quiet = variant(short, russia={"budget": 0.0})  # no information operations either
+    """Without contact, and with Russia's effort at the level that sustains the start,
+    Algeria's trust stays at its evidence-based anchor (the start is at rest); a revived
+    MD raises it every month; after a rise, trust relaxes back toward the anchor, never
+    below it; with Russia's information operations cut, trust rises above it."""
+    quiet = variant(short, stochastic=False)
     alone = simulate(quiet, seed=1)
     revived = simulate(variant(quiet, policy={"md_revival": 0.5}), seed=1)
     trust = country(alone, "DZA", "trust").to_numpy()  # Algeria: no DCB, never invited
-    np.testing.assert_allclose(trust, trust[0], atol=1e-12)
+    np.testing.assert_allclose(trust, trust[0], atol=1e-4)  # reallocation only
     kept = country(revived, "DZA", "trust").to_numpy()
     assert (np.diff(kept) > 0).all() and kept[-1] > trust[-1] + 0.1
     stop = {"date": "2026-07", "md_revival": 0.0}
     fade = simulate(variant(quiet, policy={"md_revival": 0.5, "changes": [stop]}), seed=1)
     after = country(fade, "DZA", "trust").to_numpy()[13:]
     assert (np.diff(after) < 0).all() and after[-1] > trust[0]
+    cut = simulate(variant(quiet, russia={"budget": 0.0}), seed=1)
+    assert country(cut, "DZA", "trust").to_numpy()[-1] > trust[0] + 0.001
 
 
 # -- 2. capacity building ----------------------------------------------------------------

@@ -300,3 +300,20 @@ def shares(runs: Iterable[RunTables]) -> pd.DataFrame:
 def from_result(result) -> RunTables:
     """A `sim.run.Result` as the tables the checks read."""
     return RunTables(result.monthly, result.countries, result.events)
+
+
+def runs_of_batch(batch, scenario: str | None = None) -> list[RunTables]:
+    """Every run of a loaded batch (`sim.analysis.load`) as the tables the checks read,
+    optionally of one scenario only."""
+    monthly, countries, events = batch.monthly, batch.countries, batch.events
+    if scenario is not None:
+        monthly = monthly[monthly.scenario == scenario]
+        countries = countries[countries.scenario == scenario]
+        events = events[events.scenario == scenario]
+    by_c = dict(tuple(countries.groupby("run_id", sort=False)))
+    by_e = dict(tuple(events.groupby("run_id", sort=False)))
+    empty = events.iloc[0:0]
+    return [
+        RunTables(m, by_c[run], by_e.get(run, empty))
+        for run, m in monthly.groupby("run_id", sort=False)
+    ]

@@ -165,6 +165,9 @@ def _relations(s: State, p: Params, ev: Event, i: int, level: float) -> None:
     j = s.index(ev.other)
     s.friction[i, j] = s.friction[j, i] = level
     if ev.kind == "diplomatic_rupture" and s.nato[j] and not s.nato[i]:
+        # the rupture is itself the hostile act: the government's hostility is at least
+        # its level, and the change opens the window for ending Western basing
+        s.hostility[i] = max(s.hostility[i], level)
         coups.mark_change(s, i, f"rupture with {ev.other}")
 
 

@@ -13,13 +13,14 @@ Equations: the decision rule, per month (budget B = budget_units * scenario budg
               * (1 - nato_absence_weight * max(western presence_i, trust_i))
               * (1 + strategic_value_weight * strategic_value_i) * (1 + ties_i) * (1 - ties_i)
     alloc_i = B * score_i^concentration / sum_j score_j^concentration
-    ties_i  += ties_gain * alloc_i * (1 - ties_i) + presence_ties_pull * rpres_i * (1 - ties_i)
-    ties_i  -= ties_decay * max(ties_i - anchor_i, 0)
+    ties_i  += (ties_gain * (alloc_i - alloc0_i) + presence_ties_pull * (rpres_i - rpres0_i))
+               * (1 - ties_i)
+    ties_i  -= ties_decay * (ties_i - anchor_i)
+    trust_i -= info_ops_trust_loss * (alloc_i - alloc0_i) * trust_i
 At the start (initialise), ties are their structural anchor, from sourced observables:
     anchor_i = ties_base + ties_init_arms * (share of arms imports from Russia)_i * weight_i
                + ties_init_vote * [voted against UNGA 68/262]_i
                + ties_from_presence * Russian presence_i             (clipped to [0, 1])
-    trust_i -= info_ops_trust_loss * alloc_i * trust_i
 Security deployment (Africa Corps), for a military regime with ties >= deploy_min_ties,
 in power for at least deploy_min_tenure months, and no deployment yet: arrives with
 probability deploy_hazard * hostility_i * ties_i; presence becomes deploy_level.
@@ -33,8 +34,11 @@ deterrence_z = (1 + naval_deterrence) / (1 + naval_deterrence * NATO naval prese
 in the base's sea zone (1 at today's presence, lower with more ships); an open naval base adds to
 Russian naval presence (sim.mechanisms.naval).
 
-The (1 - ties_i) factor spends nothing more where ties are already complete; ties relax
-toward the anchor wherever Russia's spending and presence no longer hold them up.
+alloc0 and rpres0 are the allocation and presence at the start: the observed ties and
+trust (the anchors) are what Russia's spending and forces of the start year sustain, so
+the start is at rest, and ties and trust move with changes in Russia's effort (a budget
+cut lowers them, a new deployment raises them) and relax toward the anchors. The
+(1 - ties_i) factor in the score spends nothing more where ties are already complete.
 
 Withdrawal: within expel_window_months of a political change, where the new government's
 ties fall below deploy_min_ties, Russian forces leave with probability
@@ -53,8 +57,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..calendar import year_of
+from ..params import LEVERS as _LEVERS
 from ..roster import REGIMES
 from .dialogue import evidence_weight
+
+LEVER_REFERENCE = _LEVERS["russia_budget"].default  # the budget that sustains the start
 
 if TYPE_CHECKING:
     from ..params import Params
@@ -134,6 +141,8 @@ class Private:
 
     openness: np.ndarray  # per regime (REGIMES order): openness_<regime>
     ties_anchor: np.ndarray  # per actor: the structural (initial) ties
+    alloc0: np.ndarray | None = None  # the start's allocation (set after the ties)
+    rpres0: np.ndarray | None = None  # the start's Russian presence
 
 
 def initialise(s: State, p: Params) -> None:
@@ -162,12 +171,17 @@ def initialise(s: State, p: Params) -> None:
     s.private[NAME] = Private(
         openness=np.array([getattr(p, f"openness_{r}") for r in REGIMES]),
         ties_anchor=s.ties.copy(),
+        rpres0=s.rpres.copy(),
     )
+    # at the reference budget (the lever's default, the 2025 level): a scenario's budget
+    # above or below it is a change of effort that moves ties from the start
+    s.private[NAME].alloc0 = allocation(s, p, scale=LEVER_REFERENCE)
 
 
-def allocation(s: State, p: Params) -> np.ndarray:
-    """The month's budget per state: the decision rule above."""
-    budget = p.budget_units * s.levers.russia_budget
+def allocation(s: State, p: Params, scale: float | None = None) -> np.ndarray:
+    """The month's budget per state: the decision rule above (`scale`: the budget lever,
+    by default the standing one)."""
+    budget = p.budget_units * (s.levers.russia_budget if scale is None else scale)
     score = (
         (1.0 - s.capacity) ** p.fragility_exponent
         * s.private[NAME].openness[s.regime]
@@ -253,13 +267,15 @@ def apply(s: State, p: Params, rng: np.random.Generator) -> None:
     u_deploy = rng.random(s.n)
     u_base = rng.random(len(s.bases))
     u_leave = rng.random(s.n)
+    own: Private = s.private[NAME]
     alloc = allocation(s, p)
     s.russia_alloc = alloc
-    s.ties += (p.ties_gain * alloc + p.presence_ties_pull * s.rpres) * (1.0 - s.ties)
-    anchor = s.private[NAME].ties_anchor
-    s.ties -= p.ties_decay * np.maximum(s.ties - anchor, 0.0)
+    more = alloc - own.alloc0
+    s.ties += (p.ties_gain * more + p.presence_ties_pull * (s.rpres - own.rpres0)) * (1.0 - s.ties)
+    s.ties -= p.ties_decay * (s.ties - own.ties_anchor)
     np.clip(s.ties, 0.0, 1.0, out=s.ties)
-    s.trust -= p.info_ops_trust_loss * alloc * s.trust
+    s.trust -= p.info_ops_trust_loss * more * s.trust
+    np.clip(s.trust, 0.0, 1.0, out=s.trust)
     _deployments(s, p, alloc, u_deploy)
     _withdrawals(s, p, u_leave)
     _basing(s, p, u_base)
