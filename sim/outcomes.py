@@ -281,6 +281,7 @@ class Measure:
     threshold_why: str
     headline: bool = True
     cost: bool = False  # a policy's cost, shown beside each policy rather than ranked on
+    validation: str = "not validated: no observed series to compare with"
 
     @property
     def statistic(self) -> str:
@@ -313,6 +314,7 @@ MEASURES: dict[str, Measure] = {
         "over ten years); smaller changes would not alter any state's camp",
         0.50,
         "Russia holds less than half of the outside influence over the region",
+        validation="not validated: no observed series of influence; the replay of 2019-2025 checks only that the Sahel juntas turn to Russia (SF-01, SF-05)",
     ),
     "nato_influence_share": Measure(
         "NATO's influence share",
@@ -339,6 +341,7 @@ MEASURES: dict[str, Measure] = {
         5,
         "no more than the five Russia-aligned governments of mid-2025 (Mali, Burkina "
         "Faso, Niger, the Central African Republic, eastern Libya)",
+        validation="partly: the replay checks that the central-Sahel juntas swap Western for Russian partners and form a bloc (SF-01, SF-10)",
     ),
     "nato_aligned_states": Measure(
         "NATO-aligned states",
@@ -376,6 +379,7 @@ MEASURES: dict[str, Measure] = {
         "two hundredths of the index, about one year of the baseline's rise after 2026",
         0.45,
         "no higher than in mid-2026 (0.45), when the juntas' campaigns stalled",
+        validation="partly: the replay checks the rise and plateau of central-Sahel violence (SF-03); the simulated series keeps rising through 2024 where the observed one levels off",
     ),
     "russian_bases_naval": Measure(
         "Russian naval bases",
@@ -388,6 +392,7 @@ MEASURES: dict[str, Measure] = {
         "one base in half of the runs",
         1,
         "at most one Russian naval base in the region (Tartus's successor)",
+        validation="not validated: in the replay, sites that never hosted Russian forces (Port Sudan) open in most runs",
     ),
     "naval_incidents": Measure(
         "NATO-Russia naval incidents",
@@ -453,6 +458,7 @@ MEASURES: dict[str, Measure] = {
         "funding (civil and military budgets and the security investment programme, "
         "about 4.6 billion euros in 2025)",
         cost=True,
+        validation="an accounting of the levers' declared costs, not a model result",
     ),
 }
 """The judged metrics: every headline metric and the mirror of Russia's share."""
