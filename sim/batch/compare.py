@@ -98,7 +98,7 @@ def country_metric(name: str) -> tuple[str, str] | None:
             "metrics",
             f"{name!r}: unknown state {who!r}{suggest(who.upper(), roster)}; "
             "use an ISO3 code or a name of the roster (`southflank parameters` lists "
-            "metrics; sim/data/roster.csv the states)",
+            "metrics; sim/data/actors.csv the states)",
         )
     allowed = [m.name for m in COUNTRY_METRICS] + ["camp", *CAMPS]
     if what not in allowed:
@@ -443,26 +443,39 @@ def _effect_row(g, m, name, year, date, months, window, confidence) -> dict:
 def _fmt(x: float) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "-"
-    return f"{x:.4g}"
+    if x != 0 and abs(x) < 1e-4:
+        return f"{x:.6f}".rstrip("0")
+    return f"{x:,.4g}" if abs(x) < 1e15 else f"{x:,.0f}"
 
 
 def table_lines(effects: pd.DataFrame) -> list[list[str]]:
     """Rows of text cells for printing: header first."""
-    head = ["scenario", "metric", "horizon", "n", "baseline", "difference", "95% CI", "verdict"]
+    draws = "draws" in effects.columns and bool((effects["draws"].fillna(1) > 1).any())
+    head = ["scenario", "metric", "horizon", "statistic", "n", "baseline", "difference"]
+    head += ["95% CI", "verdict"]
+    if draws:
+        head += ["draws", "median", "5-95% across draws", "replicate half-width"]
     out = [head]
     for r in effects.itertuples(index=False):
-        out.append(
-            [
-                r.scenario,
-                r.metric,
-                r.date if str(r.horizon) in (r.date, r.date[:4]) else f"{r.horizon} ({r.date})",
-                str(r.n),
-                _fmt(r.baseline_mean),
-                _fmt(r.difference),
-                f"[{_fmt(r.ci_low)}, {_fmt(r.ci_high)}]",
-                r.verdict,
+        row = [
+            r.scenario,
+            r.metric,
+            r.date if str(r.horizon) in (r.date, r.date[:4]) else f"{r.horizon} ({r.date})",
+            getattr(r, "statistic", "level at the horizon"),
+            str(r.n),
+            _fmt(r.baseline_mean),
+            _fmt(r.difference),
+            f"[{_fmt(r.ci_low)}, {_fmt(r.ci_high)}]",
+            r.verdict,
+        ]
+        if draws:
+            row += [
+                str(int(r.draws)),
+                _fmt(r.draw_median),
+                f"[{_fmt(r.draw_p05)}, {_fmt(r.draw_p95)}]",
+                _fmt(r.within_halfwidth),
             ]
-        )
+        out.append(row)
     return out
 
 
