@@ -88,6 +88,26 @@ LIMITS = (
 MAP_HORIZON = 2030
 COST = "nato_south_spending"
 ACRONYMS = {"md": "MD", "ici": "ICI", "dcb": "DCB", "nato": "NATO", "sr": "SR", "eu": "EU"}
+PROPER_WORDS = {
+    w.lower(): w
+    for w in (
+        "Algeria",
+        "Egypt",
+        "French",
+        "Italian",
+        "Derna",
+        "Sahel",
+        "Russia",
+        "Ankara",
+        "Hague",
+        "Libya",
+        "Mauritania",
+        "Tunisia",
+        "Jordan",
+        "Morocco",
+        "Syria",
+    )
+}
 EXPLAIN = "explain"
 # kept for callers of the earlier brief: the metrics of the headline forest figure
 FOREST_METRICS = tuple(m for m in HEADLINE if m != COST)
@@ -148,7 +168,9 @@ class Brief:
 
 def plain_name(name: str) -> str:
     """A scenario's name for readers: 'md_ici_revival' -> 'MD ICI revival'."""
-    words = [ACRONYMS.get(w, w) for w in str(name).replace("-", "_").split("_") if w]
+    words = [
+        ACRONYMS.get(w, PROPER_WORDS.get(w, w)) for w in str(name).replace("-", "_").split("_") if w
+    ]
     if not words:
         return str(name)
     first = words[0]

@@ -121,6 +121,8 @@ def run(args) -> int:
         )
         summary = run_plan(plan, out, executor="processes", workers=args.workers, label=LABEL)
     code = report(summary)
+    from ..analysis.brief import num  # the brief's number format (matplotlib only when run)
+
     batch = load(out)
     metrics = list(HEADLINE)
     monthly = batch.read("monthly", columns=["scenario", *PAIR_KEYS, "date", *metrics])
@@ -133,7 +135,7 @@ def run(args) -> int:
     for date in picks.values():
         at = base[base.date == date]
         rows[date] = {
-            m: f"{at[m].median():.3g} [{at[m].min():.3g}, {at[m].max():.3g}]" for m in metrics
+            m: f"{num(at[m].median())} [{num(at[m].min())}, {num(at[m].max())}]" for m in metrics
         }
     with pd.option_context("display.width", 200, "display.max_colwidth", 40):
         print(pd.DataFrame(rows).to_string())
@@ -142,7 +144,9 @@ def run(args) -> int:
         save(effects, out, f"Demo batch: paired differences from {library.DEFAULT}")
         last = effects[effects.horizon == max(picks)]
         cell = last.apply(
-            lambda r: f"{r.difference:+.3g}" + (" *" if r.verdict in ("higher", "lower") else ""),
+            lambda r: (
+                num(r.difference, sign=True) + (" *" if r.verdict in ("higher", "lower") else "")
+            ),
             axis=1,
         )
         table = last.assign(cell=cell).pivot(index="scenario", columns="metric", values="cell")
