@@ -757,7 +757,10 @@ def _context(batch, baseline, horizons, metrics, scenarios, window) -> _Ctx:
     names = [base, *chosen]
     monthly = _monthly(batch, names, list(dict.fromkeys([*metrics, COST])))
     dates = sorted(monthly["date"].unique())
-    horizons = [h for h in horizons if horizon_date(dates, h) is not None] or [dates[-1]]
+    # one horizon per month read (2030 and 2035 are the same month in a short run)
+    by_month = {horizon_date(dates, h): h for h in reversed(list(horizons))}
+    by_month.pop(None, None)
+    horizons = sorted(by_month.values(), key=lambda h: horizon_date(dates, h)) or [dates[-1]]
     policies, others = split_policies(batch.manifest, base, chosen)
     judged = [m for m in metrics if m != COST] or metrics
     return _Ctx(

@@ -206,7 +206,9 @@ class Discovery:
 def discover(parameters: pd.DataFrame, failed: np.ndarray, goal: str) -> Discovery | None:
     """PRIM (EMA Workbench) on the draws: a box of parameter values where most draws
     miss the goal. None when every draw or no draw misses it (nothing to discover)."""
-    from ema_workbench.analysis import prim
+    with warnings.catch_warnings():  # EMA warns about optional parallel back-ends
+        warnings.simplefilter("ignore")
+        from ema_workbench.analysis import prim
 
     y = np.asarray(failed, dtype=bool)
     x = parameters.loc[:, parameters.nunique() > 1].reset_index(drop=True)
@@ -250,7 +252,9 @@ def discover(parameters: pd.DataFrame, failed: np.ndarray, goal: str) -> Discove
 def feature_scores(parameters: pd.DataFrame, outcome: np.ndarray, top: int = 12) -> pd.Series:
     """Extra-trees feature scores (EMA Workbench `feature_scoring`) of the parameters
     for an outcome across draws (regression), highest first."""
-    from ema_workbench.analysis import feature_scoring
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from ema_workbench.analysis import feature_scoring
 
     x = parameters.loc[:, parameters.nunique() > 1].reset_index(drop=True)
     with warnings.catch_warnings():

@@ -344,6 +344,13 @@ def draw_summary(diff: np.ndarray, confidence: float = CONFIDENCE) -> dict[str, 
 def point_matrix(pairs: pd.DataFrame, column: str) -> np.ndarray:
     """A (points, replicates) array of one column of paired rows; points with missing
     replicates are dropped (a design point must have every replicate to be compared)."""
+    if pairs.empty:
+        return np.empty((0, 0))
+    ordered = pairs.sort_values(["point", "replicate"], kind="stable")
+    counts = ordered["point"].value_counts()
+    n_reps = ordered["replicate"].nunique()
+    if (counts == n_reps).all() and not ordered.duplicated(["point", "replicate"]).any():
+        return ordered[column].to_numpy(dtype=float).reshape(len(counts), n_reps)
     table = pairs.pivot_table(index="point", columns="replicate", values=column, aggfunc="first")
     return table.dropna().to_numpy(dtype=float)
 
@@ -395,15 +402,21 @@ def paired_effects(
             f"{', '.join(missing)} not in the table (country metrics need the countries table)",
         )
     base = monthly_df[monthly_df.scenario == baseline]
+    base_rows: dict[tuple, tuple] = {}  # the baseline's statistics, once per set of months
     rows = []
     for name in [s for s in pd.unique(monthly_df.scenario) if s != baseline]:
         other = monthly_df[monthly_df.scenario == name]
         common = set(base.date) & set(other.date)
+        key_common = tuple(sorted(common))
         for year in horizons:
             date = horizon_date(common, year)
             if date is None:
                 continue
-            b, months = statistic_rows(base[base.date.isin(common)], date, metrics, window)
+            if (key_common, date) not in base_rows:
+                base_rows[key_common, date] = statistic_rows(
+                    base[base.date.isin(common)], date, metrics, window
+                )
+            b, months = base_rows[key_common, date]
             o, _ = statistic_rows(other[other.date.isin(common)], date, metrics, window)
             pairs = o.merge(b, on=list(PAIR_KEYS), suffixes=("", "__base"))
             groups = pairs.groupby("point") if by_point else [(None, pairs)]
