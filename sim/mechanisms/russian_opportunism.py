@@ -13,9 +13,25 @@ Equations: the decision rule, per month (budget B = budget_units * scenario budg
               * (1 - nato_absence_weight * max(western presence_i, trust_i))
               * (1 + strategic_value_weight * strategic_value_i) * (1 + ties_i)
     alloc_i = B * score_i^concentration / sum_j score_j^concentration
-    ties_i  += ties_gain * alloc_i * (1 - ties_i) + presence_ties_pull * rpres_i * (1 - ties_i)
+              * (1 + [russia_courting] russia_courting_response * courted_i)
+    courted_i = min(1, invited recently_i + DCB intensity_i + md_revival * MD_i
+                    + ici_revival * ICI_i)                 (NATO's courting of i)
+    alloc_i = B * score_i^concentration / sum_j score_j^concentration
+              + [africa_corps] africa_corps_funding * [i's deployment is state-run]
+    reach_i = 1 + [libya_base_reach] libya_base_reach * [Russian naval base open in Libya]
+              for the Sahel states (1 elsewhere)
+    ties_i  += [russia_influence_ops] ties_gain * reach_i * alloc_i * (1 - ties_i)
+               + [presence_ties] presence_ties_pull * rpres_i * (1 - ties_i)
     ties_i  -= ties_decay * (ties_i - initial ties_i)  where Russia spends nothing
-    trust_i -= info_ops_trust_loss * alloc_i * trust_i
+    trust_i -= [russia_influence_ops] info_ops_trust_loss * alloc_i * trust_i
+Africa Corps: a force_restructuring event (sim.mechanisms.events) marks a host's
+deployment as run by the Ministry of Defence; it then draws a floor of funding from the
+defence budget, whatever the influence budget's allocation ("a significant
+institutional deepening of direct Kremlin control").
+"Black Wagners": a partner in crisis (ties >= deploy_min_ties, max(conflict, jihadist
+activity) >= black_wagner_crisis) gets a surge of black_wagner_surge presence from a
+pool of black_wagner_capacity shared by all hosts; the surge leaves when the crisis
+ends and returns to the pool.
 Security deployment (Africa Corps), for a military regime with ties >= deploy_min_ties,
 in power for at least deploy_min_tenure months, and no deployment yet: arrives with
 probability deploy_hazard * hostility_i * ties_i; presence becomes deploy_level.
@@ -24,8 +40,8 @@ breaks with its Western partners, then invites Russia (Mali's second junta after
 months, Burkina Faso's second after 16, Niger's after 9; Burkina Faso's first junta,
 8 months in power, never did; SF-01, SF-05).
 Basing, for each site under negotiation: agreed with probability
-basing_hazard * ties_host * (1 - NATO influence_host) * deterrence_z, where
-deterrence_z = (1 + naval_deterrence) / (1 + naval_deterrence * NATO naval presence_z)
+[basing_deals] basing_hazard * ties_host * (1 - NATO influence_host) * deterrence_z, where
+deterrence_z = (1 + d) / (1 + d * NATO naval presence_z), d = [naval_deterrence] naval_deterrence
 in the base's sea zone (1 at today's presence, lower with more ships); an open naval base adds to
 Russian naval presence (sim.mechanisms.naval).
 
@@ -74,8 +90,22 @@ PARAMS = (
     "openness_hybrid",
     "openness_monarchy",
     "openness_democracy",
+    "russia_courting_response",
+    "libya_base_reach",
+    "black_wagner_capacity",
+    "black_wagner_surge",
+    "black_wagner_crisis",
+    "africa_corps_funding",
+    "russia_influence_ops_switch",
+    "presence_ties_switch",
+    "russia_courting_switch",
+    "basing_deals_switch",
+    "naval_deterrence_switch",
+    "libya_base_reach_switch",
+    "black_wagners_switch",
+    "africa_corps_switch",
 )
-LEVERS = ("russia_budget",)
+LEVERS = ("russia_budget", "md_revival", "ici_revival")
 READS = (
     "month",
     "deploy_allowed",
@@ -99,8 +129,26 @@ READS = (
     "bases",
     "zones",
     "nato_naval",
+    "invited_recent",
+    "dcb_intensity",
+    "md",
+    "ici",
+    "subregion",
+    "conflict",
+    "jihad",
+    "state_run",
 )
-WRITES = ("ties", "trust", "rpres", "bases", "russia_alloc", "strategic_value", "private")
+WRITES = (
+    "ties",
+    "trust",
+    "rpres",
+    "bases",
+    "russia_alloc",
+    "strategic_value",
+    "private",
+    "surge",
+)
+LIBYA = ("XLE", "XLW")
 
 
 @dataclass(slots=True)
@@ -140,6 +188,7 @@ def allocation(s: State, p: Params) -> np.ndarray:
         * (1.0 - p.nato_absence_weight * np.maximum(s.wpres, s.trust))
         * (1.0 + p.strategic_value_weight * s.strategic_value)
         * (1.0 + s.ties)
+        * courting(s, p)
         * s.region_member
     )
     w = np.maximum(score, 0.0) ** p.concentration
@@ -147,16 +196,78 @@ def allocation(s: State, p: Params) -> np.ndarray:
     return budget * w / total if total > 0 else np.zeros_like(w)
 
 
+def courting(s: State, p: Params) -> np.ndarray:
+    """Russia's answer to NATO's courting: a factor on each state's allocation score,
+    bounded by the registry range of russia_courting_response (x0.5 to x2)."""
+    pol = s.levers
+    courted = s.invited_recent + s.dcb_intensity + pol.md_revival * s.md + pol.ici_revival * s.ici
+    return 1.0 + p.russia_courting_switch * p.russia_courting_response * np.minimum(courted, 1.0)
+
+
+def state_run_funding(s: State, p: Params) -> np.ndarray:
+    """Defence-budget funding of the deployments under the Ministry of Defence."""
+    return p.africa_corps_switch * p.africa_corps_funding * (s.state_run & (s.rpres > 0))
+
+
+def libyan_naval_base(s: State) -> bool:
+    """Does Russia hold an open naval base in Libya (Derna, or another Libyan site)?"""
+    return any(
+        b.status == "open" and b.kind == "naval" and s.codes[b.host] in LIBYA for b in s.bases
+    )
+
+
+def sahel_reach(s: State, p: Params) -> np.ndarray:
+    """How far a budget unit goes: more in the Sahel while Russia holds a Libyan naval base."""
+    boost = p.libya_base_reach_switch * p.libya_base_reach * libyan_naval_base(s)
+    return 1.0 + boost * (s.subregion == "Sahel")
+
+
+def black_wagners(s: State, p: Params) -> None:
+    """Surge recruited mercenaries into partners in crisis; withdraw them when it ends."""
+    crisis = (
+        s.region_member
+        & (s.ties >= p.deploy_min_ties)
+        & (np.maximum(s.conflict, s.jihad) >= p.black_wagner_crisis)
+        & s.deploy_allowed
+    )
+    for i in np.flatnonzero(~crisis & (s.surge > 0)):
+        s.rpres[i] = max(s.rpres[i] - s.surge[i], 0.0)
+        s.surge[i] = 0.0
+        s.log(
+            "force_withdrawal", s.codes[i], NAME, "crisis over: surge forces leave", side="russian"
+        )
+    pool = p.black_wagners_switch * p.black_wagner_capacity - s.surge.sum()
+    for i in np.flatnonzero(crisis & (s.surge == 0)):
+        add = min(p.black_wagner_surge, pool, 1.0 - s.rpres[i])
+        if add <= 0:
+            continue
+        s.rpres[i] += add
+        s.surge[i] = add
+        pool -= add
+        s.log(
+            "force_arrival",
+            s.codes[i],
+            NAME,
+            f"'Black Wagner' surge into a partner in crisis (conflict {s.conflict[i]:.2f}, "
+            f"jihadist activity {s.jihad[i]:.2f})",
+            side="russian",
+            level=add,
+        )
+
+
 def apply(s: State, p: Params, rng: np.random.Generator) -> None:
     u_deploy = rng.random(s.n)
     u_base = rng.random(len(s.bases))
-    alloc = allocation(s, p)
+    alloc = allocation(s, p) + state_run_funding(s, p)
     s.russia_alloc = alloc
-    s.ties += (p.ties_gain * alloc + p.presence_ties_pull * s.rpres) * (1.0 - s.ties)
+    ops = p.russia_influence_ops_switch
+    pull = p.presence_ties_switch * p.presence_ties_pull * s.rpres
+    s.ties += (ops * p.ties_gain * sahel_reach(s, p) * alloc + pull) * (1.0 - s.ties)
     floor = s.private[NAME].ties_floor
     s.ties -= p.ties_decay * np.maximum(s.ties - floor, 0.0) * (alloc == 0)
     np.clip(s.ties, 0.0, 1.0, out=s.ties)
-    s.trust -= p.info_ops_trust_loss * alloc * s.trust
+    s.trust -= ops * p.info_ops_trust_loss * alloc * s.trust
+    black_wagners(s, p)
     if s.security_deployments:
         candidates = (
             s.region_member
@@ -184,8 +295,10 @@ def apply(s: State, p: Params, rng: np.random.Generator) -> None:
             continue
         h = b.host
         z = s.zones.index(b.zone)
-        deterrence = (1.0 + p.naval_deterrence) / (1.0 + p.naval_deterrence * s.nato_naval[z])
-        if u < p.basing_hazard * s.ties[h] * (1.0 - s.nato_inf[h]) * deterrence:
+        d = p.naval_deterrence_switch * p.naval_deterrence
+        deterrence = (1.0 + d) / (1.0 + d * s.nato_naval[z])
+        hazard = p.basing_deals_switch * p.basing_hazard * deterrence
+        if u < hazard * s.ties[h] * (1.0 - s.nato_inf[h]):
             b.status, b.since = "open", s.month
             s.rpres[h] = max(s.rpres[h], p.deploy_level)
             s.log(
