@@ -255,6 +255,15 @@ def black_wagners(s: State, p: Params) -> None:
         )
 
 
+def deal_probability(s: State, p: Params, b) -> float:
+    """This month's chance that talks at base site `b` end in a deal: the host's ties,
+    NATO's influence there, and allied ships in the base's sea zone (deterrence)."""
+    d = p.naval_deterrence_switch * p.naval_deterrence
+    deterrence = (1.0 + d) / (1.0 + d * s.nato_naval[s.zones.index(b.zone)])
+    hazard = p.basing_deals_switch * p.basing_hazard * deterrence
+    return float(hazard * s.ties[b.host] * (1.0 - s.nato_inf[b.host]))
+
+
 def apply(s: State, p: Params, rng: np.random.Generator) -> None:
     u_deploy = rng.random(s.n)
     u_base = rng.random(len(s.bases))
@@ -294,11 +303,7 @@ def apply(s: State, p: Params, rng: np.random.Generator) -> None:
         if b.status != "negotiating":
             continue
         h = b.host
-        z = s.zones.index(b.zone)
-        d = p.naval_deterrence_switch * p.naval_deterrence
-        deterrence = (1.0 + d) / (1.0 + d * s.nato_naval[z])
-        hazard = p.basing_deals_switch * p.basing_hazard * deterrence
-        if u < hazard * s.ties[h] * (1.0 - s.nato_inf[h]):
+        if u < deal_probability(s, p, b):
             b.status, b.since = "open", s.month
             s.rpres[h] = max(s.rpres[h], p.deploy_level)
             s.log(
