@@ -104,7 +104,8 @@ class ExplainRunError(RuntimeError):
 
 def parse_groups(spec: str | Mapping[str, Sequence[str]] | None) -> dict[str, tuple[str, ...]]:
     """Channel groups from a mapping, or from text: 'default', 'switches' (each switch
-    its own group) or 'name=switch+switch,name2=switch'. Switches in no group stay on."""
+    its own group) or 'name=switch+switch,name2=switch' (a switch's name may drop its
+'_switch' suffix: 'signal'). Switches in no group stay on."""
     if spec is None or spec == "default":
         return dict(DEFAULT_GROUPS)
     if spec == "switches":
@@ -126,6 +127,7 @@ def parse_groups(spec: str | Mapping[str, Sequence[str]] | None) -> dict[str, tu
     for name, members in spec.items():
         if not members:
             raise ExplainInputError("groups", f"group {name!r} has no switch")
+        members = tuple(m if m in SWITCHES else f"{m}_switch" for m in members)
         for m in members:
             if m not in SWITCHES:
                 hint = suggest(m, SWITCHES)
