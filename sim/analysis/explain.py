@@ -105,7 +105,7 @@ class ExplainRunError(RuntimeError):
 def parse_groups(spec: str | Mapping[str, Sequence[str]] | None) -> dict[str, tuple[str, ...]]:
     """Channel groups from a mapping, or from text: 'default', 'switches' (each switch
     its own group) or 'name=switch+switch,name2=switch' (a switch's name may drop its
-'_switch' suffix: 'signal'). Switches in no group stay on."""
+    '_switch' suffix: 'signal'). Switches in no group stay on."""
     if spec is None or spec == "default":
         return dict(DEFAULT_GROUPS)
     if spec == "switches":
