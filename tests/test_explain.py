@@ -183,3 +183,27 @@ def test_the_command_line_reports_bad_input_with_exit_code_2(tmp_path):
     assert "--groups" in done.stderr and "signal_switch" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_a_countrys_metric_is_explained_too(pair, tmp_path):
+    """The Hub raises Mauritania's capacity through its DCB package, not its signal."""
+    base, hub = pair
+    res = ex.explain(
+        hub,
+        base,
+        metrics=["capacity:MRT"],
+        groups=GROUPS,
+        replicates=1,
+        out=tmp_path / "c",
+        executor="serial",
+        progress=False,
+    )
+    t = _rows(res, "capacity:MRT")
+    direct = []
+    for seed in replicate_seeds(DEFAULT_BATCH_SEED, 1):
+        c = [simulate(x, seed=seed).countries for x in (hub, base)]
+        at = [float(x[(x.iso3 == "MRT") & (x.date == "2027-06")].capacity.item()) for x in c]
+        direct.append(at[0] - at[1])
+    assert t.loc[ex.TOTAL, "contribution"] == pytest.approx(np.mean(direct), abs=1e-12)
+    assert t.loc["dcb", "contribution"] > 0
+    assert t.loc["signal", "contribution"] == 0.0

@@ -330,16 +330,68 @@ class ExplainResult:
 
 
 def _check_metrics(metrics: Sequence[str] | None) -> list[str]:
+    """Monthly metrics by name, country metrics as NAME:ISO3 (e.g. alignment:DZA)."""
+    from ..outcomes import COUNTRY_METRICS
+    from ..roster import load_roster
+
     metrics = list(metrics or DEFAULT_METRICS)
     known = [m.name for m in MODEL_METRICS]
+    per_country = [m.name for m in COUNTRY_METRICS]
+    codes = list(load_roster().table.index)
     for m in metrics:
-        if m not in known:
+        name, colon, iso3 = m.partition(":")
+        if colon and name not in per_country:
             raise ExplainInputError(
-                "metrics", f"unknown metric {m!r}{suggest(m, known)}; allowed: {', '.join(known)}"
+                "metrics",
+                f"unknown country metric {name!r}{suggest(name, per_country)}; "
+                f"allowed: {', '.join(per_country)}",
+            )
+        if colon and iso3 not in codes:
+            raise ExplainInputError(
+                "metrics", f"{m!r}: unknown country code {iso3!r}{suggest(iso3, codes)}"
+            )
+        if not colon and m not in known:
+            raise ExplainInputError(
+                "metrics",
+                f"unknown metric {m!r}{suggest(m, known)}; allowed: {', '.join(known)}, "
+                "or a country metric as NAME:ISO3",
             )
     if len(set(metrics)) != len(metrics):
         raise ExplainInputError("metrics", "a metric is named twice")
     return metrics
+
+
+def _tables(metrics: list[str]) -> tuple[tuple[str, ...], list[str] | None]:
+    """The batch tables and monthly columns the metrics need."""
+    monthly = [m for m in metrics if ":" not in m]
+    tables = (("monthly",) if monthly else ()) + (
+        ("countries",) if len(monthly) < len(metrics) else ()
+    )
+    return tables, (monthly or None)
+
+
+def _read(out: Path, metrics: list[str], dates: list[str]) -> pd.DataFrame:
+    """One row per scenario, point, replicate and date; one column per metric."""
+    from ..batch.storage import load
+
+    batch = load(out)
+    keys = ["scenario", "point", "replicate", "date"]
+    monthly = [m for m in metrics if ":" not in m]
+    frame = None
+    if monthly:
+        frame = batch.read("monthly", columns=[*keys, *monthly], filters=[("date", "in", dates)])
+    country = [m.partition(":")[::2] for m in metrics if ":" in m]
+    if country:
+        names = sorted({c for c, _ in country})
+        rows = batch.read(
+            "countries",
+            columns=[*keys, "iso3", *names],
+            filters=[("date", "in", dates), ("iso3", "in", sorted({i for _, i in country}))],
+        )
+        for name, iso3 in country:
+            one = rows[rows.iso3 == iso3].set_index(keys)[name].rename(f"{name}:{iso3}")
+            frame = one.reset_index() if frame is None else frame.merge(one.reset_index(), on=keys)
+    return frame
 
 
 def _values(
@@ -390,7 +442,8 @@ def explain(
         baseline: what it is compared with (default: the shipped baseline); the
             scenario itself, or a scenario that is the shipped baseline explained
             without one, means its drift from its first month.
-        metrics: monthly metrics split (default: Russia's influence share, cohesion).
+        metrics: monthly metrics split (default: Russia's influence share, cohesion), or
+            a country's metric as NAME:ISO3 (e.g. "alignment:DZA").
         horizon: YYYY-MM (that month) or YYYY (the mean of the run's months in that
             year); default the run's last month.
         groups: channel groups (see `parse_groups`; default DEFAULT_GROUPS).
@@ -424,14 +477,8 @@ def explain(
     }
     out = Path(out)
     runs = _run(sc, base, group_map, masks, settings, out, executor, workers, scheduler, progress)
-    from ..batch.storage import load
-
     first = format_month(sc.start)
-    monthly = load(out).read(
-        "monthly",
-        columns=["scenario", "point", "replicate", "date", *metrics],
-        filters=[("date", "in", sorted({*months, first}))],
-    )
+    monthly = _read(out, metrics, sorted({*months, first}))
     values = _values(monthly, metrics, masks, sc.name, settings["baseline"], months, first)
     table, method = _split(values, masks, orders, group_map, metrics, replicates)
     result = ExplainResult(
@@ -504,6 +551,7 @@ def _run(sc, base, groups, masks, settings, out: Path, executor, workers, schedu
         {s: float(bool(mask >> g & 1)) for g, gname in enumerate(names) for s in groups[gname]}
         for mask in masks
     ]
+    tables, columns = _tables(settings["metrics"])
     try:
         design = explicit_design(points, method="explain", seed=settings["batch_seed"])
         plan = make_plan(
@@ -511,8 +559,8 @@ def _run(sc, base, groups, masks, settings, out: Path, executor, workers, schedu
             replicates=settings["replicates"],
             design=design,
             seed=settings["batch_seed"],
-            tables=("monthly",),
-            columns=settings["metrics"],
+            tables=tables,
+            columns=columns,
         )
     except (BatchError, DesignError) as exc:
         raise ExplainInputError("scenario", str(exc)) from None

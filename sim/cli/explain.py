@@ -34,7 +34,8 @@ def add_arguments(p) -> None:
     p.add_argument(
         "--metrics",
         default=None,
-        help="comma-separated monthly metrics (default: russia_influence_share,cohesion)",
+        help="comma-separated monthly metrics, or country metrics as NAME:ISO3 "
+        "(default: russia_influence_share,cohesion)",
     )
     p.add_argument(
         "--horizon",
