@@ -20,7 +20,7 @@ Equations, per month (a [name] is the channel's registry switch, 1 = on):
     observed_a  = [partner_alignment] observed_alignment_weight
                       * (MD/ICI partners' mean alignment - its value at the start)
                   + [naval_reassurance] naval_reassurance
-                      * sum_z coast share_az * (allied naval presence_z - at the start)
+                      * sum_z coast share_az * allied naval presence_z
     threat_a    = weighted mean (threat_*_weight, normalised) of three parts in [0, 1]
                   for every ally a (southern and off-grid):
                   [threat_influence] Russian share of influence in the region;
@@ -146,7 +146,6 @@ class Private:
     south: np.ndarray  # per ally: a southern ally (on the grid)
     partners: np.ndarray  # MD and ICI members
     alignment0: float  # the partners' mean alignment at the start
-    naval0: np.ndarray  # allied naval presence per zone at the start
     bases0: np.ndarray  # open Russian bases per zone at the start
 
 
@@ -193,7 +192,6 @@ def initialise(s: State, p: Params) -> None:
         south=s.kind[allies] == "ally_south",
         partners=s.md | s.ici,
         alignment0=float(s.alignment[s.md | s.ici].mean()),
-        naval0=s.nato_naval.copy(),
         bases0=open_bases(s),
     )
 
@@ -215,10 +213,10 @@ def attention(s: State, p: Params) -> float:
 
 
 def observed(s: State, p: Params, own: Private) -> np.ndarray:
-    """Per ally: what it sees change in the south since the start (partners' alignment,
-    allied ships off its coasts), as a shift of its target satisfaction."""
+    """Per ally: what it sees in the south (the change in partners' alignment since the
+    start, allied ships off its coasts), as a shift of its target satisfaction."""
     align = s.alignment[own.partners].mean() - own.alignment0
-    naval = own.ally_coast @ (s.nato_naval - own.naval0)
+    naval = own.ally_coast @ s.nato_naval
     return (
         p.partner_alignment_switch * p.observed_alignment_weight * align
         + p.naval_reassurance_switch * p.naval_reassurance * naval
