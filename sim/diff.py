@@ -74,7 +74,11 @@ def _short(value: Any) -> str:
     if value is None:
         return "(not set)"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_short(v)}" for k, v in value.items() if v not in ("", None)) + "}"
+        return (
+            "{"
+            + ", ".join(f"{k}: {_short(v)}" for k, v in value.items() if v not in ("", None))
+            + "}"
+        )
     if isinstance(value, float):
         return f"{value:g}"
     return json.dumps(value, ensure_ascii=False) if isinstance(value, list) else str(value)

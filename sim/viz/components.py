@@ -36,6 +36,13 @@ from .session import (
 
 NO_DCB = "none"
 ALL_ACTORS = "every actor"
+# The hover layer lies exactly over the picture: no widget margins, no line gap under
+# the image (the browser test measures both boxes).
+MAP_CSS = """
+.sf-map-wrap, .sf-map-wrap * { margin: 0 !important; }
+.sf-map-wrap .sf-map { display: block; }
+.sf-map-wrap .sf-hover-layer { position: absolute; left: 0; top: 0; width: 100%; height: 100%; }
+"""
 _GROUP_NAMES = {"MD": "Mediterranean Dialogue", "ICI": "Istanbul Cooperation Initiative"}
 
 
@@ -375,6 +382,7 @@ def SaveScenario(session: Session, version):
 def MapImage(session: Session, png: bytes):
     """The map picture with the countries' and sea zones' names on hover."""
     svg = solara.use_memo(lambda: session.map_renderer().hover_svg(), [session.layer])
+    solara.Style(MAP_CSS)
     with solara.Div(style={"position": "relative", "width": "100%"}, classes=["sf-map-wrap"]):
         solara.Image(png, width="100%", classes=["sf-map"])
         solara.HTML(tag="div", unsafe_innerHTML=svg, classes=["sf-hover-layer"])
