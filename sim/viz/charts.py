@@ -69,7 +69,7 @@ PANELS: tuple[Panel, ...] = (
         fixed_range=False,
     ),
     Panel(
-        "Migration pressure (thousand per month)",
+        "Irregular arrivals (thousand persons per month)",
         (
             Series("migration_italy", "Italy", "#1b9e77", scale=1e-3),
             Series("migration_spain", "Spain", "#d95f02", scale=1e-3),
