@@ -27,8 +27,10 @@ from .session import (
     apply_levers,
     dcb_candidates,
     initial_scenario,
+    initial_settings,
     lever_sliders,
     naval_slider,
+    new_session,
     next_summit_index,
     parameter_slider,
     scenario_choices,
@@ -391,7 +393,7 @@ def MapImage(session: Session, png: bytes):
 @solara.component
 def LivePage():
     """The live model: one run of a scenario, stepped month by month."""
-    session = solara.use_memo(lambda: Session(initial_scenario()), [])
+    session = solara.use_memo(lambda: new_session(initial_scenario(), initial_settings()), [])
     kernel = solara.use_memo(current_kernel, [])
     frame_tick = solara.use_reactive(0)
     ui_tick = solara.use_reactive(0)

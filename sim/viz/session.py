@@ -378,6 +378,30 @@ def initial_scenario() -> str:
     return os.environ.get("SOUTHFLANK_VIZ_SCENARIO") or library.DEFAULT
 
 
+def initial_settings() -> dict[str, float]:
+    """The ``--set`` values of `southflank viz` (SOUTHFLANK_VIZ_SET, JSON): a new tab
+    starts with them applied, shown as changes from the scenario file."""
+    import json
+    import os
+
+    return json.loads(os.environ.get("SOUTHFLANK_VIZ_SET") or "{}")
+
+
+def new_session(scenario: str, settings: dict[str, float]) -> Session:
+    """A session of the scenario with registry settings applied: parameters as the
+    page's parameter overrides, levers as the sliders' values."""
+    session = Session(scenario)
+    params = {n: v for n, v in settings.items() if n not in _params.LEVERS}
+    for name, value in settings.items():
+        if name in _params.LEVERS:
+            p = _params.LEVERS[name]
+            session.levers.sliders[f"{p.section}.{p.field}"] = float(value)
+    if settings:
+        session.parameters = params
+        session.reset()
+    return session
+
+
 def scenario_choices(current: str) -> list[str]:
     """The shipped scenarios, plus the current one if it is a file of the user's."""
     names = library.names()
