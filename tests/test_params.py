@@ -45,7 +45,7 @@ def test_scenario_can_override_any_entry(baseline):
 def test_override_changes_the_run(baseline):
     short = shortened(baseline, 36)
     a = simulate(short, seed=3).monthly
-    b = simulate(short.with_parameters({"ties_gain": 0.15}), seed=3).monthly
+    b = simulate(short.with_parameters({"russia_ties_weight": 0.9}), seed=3).monthly
     assert b.russia_influence_share.iloc[-1] > a.russia_influence_share.iloc[-1]
 
 

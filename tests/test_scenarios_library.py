@@ -220,7 +220,9 @@ def test_dcb_raises_algeria_and_egypt_capacity_and_nato_influence_by_2030():
     name = "dcb_algeria_egypt"
     for iso3 in ("DZA", "EGY"):
         assert effect(name, "capacity", "2030-06", iso3) > 0.005, iso3
-        assert effect(name, "nato_influence", "2030-06", iso3) > 0.03, iso3
+        # Russia answers the courting (russia_courting_response), so the net gain is smaller
+        # than the package's own: Egypt +0.029 at the default registry
+        assert effect(name, "nato_influence", "2030-06", iso3) > 0.02, iso3
     assert effect(name, "nato_influence_share", "2030-06") > 0.0
     assert effect(name, "russia_influence_share", "2035-06") < 0.0
 
@@ -312,14 +314,16 @@ def test_sahel_contagion_makes_chad_a_junta_and_spreads_violence():
     assert effect(name, "stability_sahel", "2030-06") < 0.0
 
 
-def test_naval_surge_costs_money_and_raises_incidents_but_deters_nothing():
+def test_naval_surge_costs_money_raises_incidents_and_never_hastens_a_base():
     name = "naval_presence_surge"
     assert effect(name, "nato_south_spending", "2030-06") > 0.0
     inc = [r.monthly.naval_incidents.sum() for r in runs(name)]
     inc0 = [r.monthly.naval_incidents.sum() for r in runs(BASELINE)]
     assert np.mean(inc) > np.mean(inc0)
-    # no deterrent channel in the model: Russian naval presence is unchanged
-    assert abs(effect(name, "russia_naval_central_med", "2030-06")) < 1e-9
+    # deterrence only slows basing deals: with the same draws, Derna opens no earlier
+    for surge, base in zip(runs(name), runs(BASELINE), strict=True):
+        more = surge.monthly.russia_naval_central_med.to_numpy()
+        assert (more <= base.monthly.russia_naval_central_med.to_numpy() + 1e-12).all()
 
 
 def test_russias_budget_moves_its_influence_share_both_ways():

@@ -7,15 +7,17 @@ programs would ... help reinforce NATO's southern flank"; the Hub "remains on th
 sidelines, lacking power due to its limited mandate"; the special representative,
 "initially intended to preside over a department, remains a marginal player".
 
-Equations, per partner i and month:
+Equations, per partner i and month (a [name] is the channel's registry switch):
     eff_i       = dcb_base_effectiveness * (1 + hub_effect * hub_mandate)
                   * (1 + sr_effect * special_representative)
-                  * (1 - friction_penalty * friction(lead ally, i))
+                  * (1 - [dcb_lead_friction] friction_penalty * friction(lead ally, i))
     pipeline_i += (intensity_i - pipeline_i) / dcb_lag_months      (first-order delay)
-    struct_i   += dcb_capacity_gain * pipeline_i * eff_i * (1 - struct_i)
+    struct_i   += [dcb_capacity] dcb_capacity_gain * pipeline_i * eff_i * (1 - struct_i)
     capacity_i += capacity_recovery * (struct_i - capacity_i)
                   - capacity_conflict_erosion * conflict_i * capacity_i
-    trust_i    += dcb_trust_gain * pipeline_i * eff_i * (1 - trust_i)
+    trust_i    += [dcb_trust] dcb_trust_gain * pipeline_i * eff_i * (1 - trust_i)
+Every term is proportional to the package's intensity: a 1%-intensity package
+delivers 1% of a full one (and holds back 1% of trust's decay, sim.mechanisms.dialogue).
     spending   += sum(intensity) * dcb_cost_musd_year / 12 + hub_cost_musd_year / 12 * hub
 A partner whose government falls to a coup during the run has its packages suspended
 (intensity 0 from the coup on; logged): NATO does not train a junta's forces.
@@ -53,6 +55,9 @@ PARAMS = (
     "hub_cost_musd_year",
     "capacity_fsi_best",
     "capacity_fsi_worst",
+    "dcb_capacity_switch",
+    "dcb_trust_switch",
+    "dcb_lead_friction_switch",
 )
 LEVERS = ("hub_mandate", "special_representative")
 READS = (
@@ -99,7 +104,7 @@ def effectiveness(s: State, p: Params, lead_friction: np.ndarray) -> np.ndarray:
         p.dcb_base_effectiveness
         * (1.0 + p.hub_effect * pol.hub_mandate)
         * (1.0 + p.sr_effect * pol.special_representative)
-        * (1.0 - p.friction_penalty * lead_friction)
+        * (1.0 - p.dcb_lead_friction_switch * p.friction_penalty * lead_friction)
     )
 
 
@@ -126,11 +131,13 @@ def apply(s: State, p: Params, rng: np.random.Generator) -> None:
     eff = effectiveness(s, p, s.dcb_friction[k])
     s.dcb_pipeline += (s.dcb_intensity - s.dcb_pipeline) / p.dcb_lag_months
     delivered = s.dcb_pipeline * eff
-    s.capacity_struct += p.dcb_capacity_gain * delivered * (1.0 - s.capacity_struct)
+    s.capacity_struct += (
+        p.dcb_capacity_switch * p.dcb_capacity_gain * delivered * (1.0 - s.capacity_struct)
+    )
     s.capacity += p.capacity_recovery * (s.capacity_struct - s.capacity)
     s.capacity -= p.capacity_conflict_erosion * s.conflict * s.capacity
     np.clip(s.capacity, 0.0, 1.0, out=s.capacity)
-    s.trust += p.dcb_trust_gain * delivered * (1.0 - s.trust) * s.region_member
+    s.trust += p.dcb_trust_switch * p.dcb_trust_gain * delivered * (1.0 - s.trust) * s.region_member
     pol = s.levers  # the standing levers, after dated changes
     s.spending_musd = (
         s.dcb_intensity.sum() * p.dcb_cost_musd_year / 12.0

@@ -6,14 +6,23 @@ important step"; the MD and the ICI "offer valuable, existing tools for trust-bu
 and joint action". Frictions "between Morocco and Spain, Algeria and France, and Egypt
 and Turkey" temper what a host can achieve.
 
-Equations, for each partner i (non-NATO state of the region), per month:
+Equations, for each partner i (non-NATO state of the region), per month; each named
+channel is multiplied by its registry switch (1 = on, 0 = the term is gone):
     invited_i   = 1 if a summit this month lists i (or its group), else 0
     frame_i     = min(1, md_revival * MD_i + ici_revival * ICI_i)
-    contact_i   = max(frame_i, [DCB active_i])
-    trust_i += invite_trust_gain * (1 - friction_penalty * friction(host, i))
-               * (1 - trust_i) * invited_i
-    trust_i += framework_trust_gain * frame_i * (1 - trust_i)
-    trust_i -= trust_decay * (trust_i - anchor_i) * (1 - contact_i)
+    contact_i   = min(1, frame_i + [dcb_contact] DCB intensity_i)
+    caution_i   = 1 - [ties_caution] invite_ties_caution * ties_i
+    friction_i  = min(1, friction(host, i) + sum over other invitees j of friction(i, j))
+    [invite_trust]   trust_i += invite_trust_gain * caution_i * (1 - trust_i) * invited_i
+    [invite_cost]    trust_i -= invite_friction_cost * friction_i * trust_i * invited_i
+    [framework_trust] trust_i += framework_trust_gain * caution_i * frame_i * (1 - trust_i)
+    [trust_decay]    trust_i -= trust_decay * (trust_i - anchor_i) * (1 - contact_i)
+
+The invitation's political cost is its own term, so a scenario's effect and its cost
+can be measured apart (`southflank explain`); the caution term is the reason the
+source gives for not inviting (partners' ties to Russia): a partner tied to Moscow
+takes less of what NATO offers. A DCB package is contact in proportion to its
+intensity (a 1%-intensity package holds 1% of the decay back).
 
 At the start (initialise), trust is its structural anchor, from sourced observables:
     anchor_i = trust_init_base + trust_init_partner_bonus * [MD or ICI]_i
@@ -49,7 +58,14 @@ PARAMS = (
     "invite_trust_gain",
     "framework_trust_gain",
     "trust_decay",
-    "friction_penalty",
+    "invite_friction_cost",
+    "invite_ties_caution",
+    "invite_trust_switch",
+    "invite_cost_switch",
+    "ties_caution_switch",
+    "framework_trust_switch",
+    "trust_decay_switch",
+    "dcb_contact_switch",
     "trust_init_base",
     "trust_init_partner_bonus",
     "trust_init_mnna_bonus",
@@ -77,6 +93,7 @@ READS = (
     "ended_basing",
     "regime",
     "military",
+    "ties",
 )
 WRITES = ("trust", "invited_recent", "private")
 
@@ -110,18 +127,28 @@ def initialise(s: State, p: Params) -> None:
     s.private[NAME] = Private(anchor=s.trust.copy())
 
 
+def invitation_friction(s: State, host: int | None, invited: np.ndarray) -> np.ndarray:
+    """Each invitee's friction with the host and the other invitees (sum, capped at 1)."""
+    fr = s.friction @ invited.astype(float) - np.diag(s.friction) * invited
+    if host is not None:
+        fr = fr + s.friction[host]
+    return np.minimum(fr, 1.0)
+
+
 def apply(s: State, p: Params, rng: np.random.Generator) -> None:
     pol = s.levers  # the standing levers, after dated changes
     trust = s.trust
     member = s.region_member
+    caution = 1.0 - p.ties_caution_switch * p.invite_ties_caution * s.ties
     summit = s.summits.get(s.month)
     if summit is not None:
         host, invited = summit
-        fr = s.friction[host] if host is not None else 0.0
-        gain = p.invite_trust_gain * (1.0 - p.friction_penalty * fr) * (1.0 - trust)
-        trust += np.where(invited & member, gain, 0.0)
-        s.invited_recent = np.where(invited & member, 1.0, s.invited_recent)
-        names = [s.codes[k] for k in np.flatnonzero(invited & member)]
+        guest = invited & member
+        gain = p.invite_trust_switch * p.invite_trust_gain * caution * (1.0 - trust)
+        cost = p.invite_cost_switch * p.invite_friction_cost * invitation_friction(s, host, guest)
+        trust += np.where(guest, gain - cost * trust, 0.0)
+        s.invited_recent = np.where(guest, 1.0, s.invited_recent)
+        names = [s.codes[k] for k in np.flatnonzero(guest)]
         s.log(
             "summit",
             s.codes[host] if host is not None else "",
@@ -135,8 +162,10 @@ def apply(s: State, p: Params, rng: np.random.Generator) -> None:
             invited=len(names),
         )
     frame = np.minimum(1.0, pol.md_revival * s.md + pol.ici_revival * s.ici)
-    contact = np.maximum(frame, s.dcb_intensity > 0)
-    trust += p.framework_trust_gain * frame * (1.0 - trust) * member
+    contact = np.minimum(1.0, frame + p.dcb_contact_switch * s.dcb_intensity)
+    gain = p.framework_trust_switch * p.framework_trust_gain * caution * frame
+    trust += gain * (1.0 - trust) * member
+    decay = p.trust_decay_switch * p.trust_decay
     anchor = s.private[NAME].anchor
-    trust -= p.trust_decay * (trust - anchor) * (1.0 - contact) * member
+    trust -= decay * (trust - anchor) * (1.0 - contact) * member
     np.clip(trust, 0.0, 1.0, out=trust)

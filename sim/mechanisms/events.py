@@ -14,7 +14,9 @@ Equations (per event, on the named country c):
                          withdrawal pace; Russian: presence = level (default 0)
     force_arrival:       Western: target presence = level; Russian: presence = level
                          (default: the registry's deployment level)
-    force_restructuring: presence unchanged (the Wagner -> Africa Corps switch)
+    force_restructuring: the host's Russian deployment becomes state-run (the Wagner ->
+                         Africa Corps switch): presence unchanged, funded from the
+                         defence budget from then on (sim.mechanisms.russian_opportunism)
     migration_deal:      migration deal_c = level (default 1)
     diplomatic_rupture / normalisation: friction(c, other) = level (default 0.8 / 0.2)
     basing_agreement:    status of the named base site; an opening raises the host's
@@ -98,6 +100,7 @@ WRITES = (
     "bases",
     "bloc",
     "ties",
+    "state_run",
 )
 DEFAULT_LEVEL = {
     "war_onset": 1.0,
@@ -193,8 +196,9 @@ def _bloc(s: State, p: Params, ev: Event, i: int | None, level: float) -> None:
         s.bloc[m] = True
 
 
-def _label_only(s: State, p: Params, ev: Event, i: int | None, level: float) -> None:
-    """Logged, with no effect on the state (force_restructuring)."""
+def _restructure(s: State, p: Params, ev: Event, i: int | None, level: float) -> None:
+    """Wagner -> Africa Corps: the host's deployment is run by the Ministry of Defence."""
+    s.state_run[i] = True
 
 
 _HANDLERS = {
@@ -203,7 +207,7 @@ _HANDLERS = {
     "ceasefire": _conflict,
     "force_withdrawal": _forces,
     "force_arrival": _forces,
-    "force_restructuring": _label_only,
+    "force_restructuring": _restructure,
     "migration_deal": _migration_deal,
     "diplomatic_rupture": _relations,
     "normalisation": _relations,

@@ -13,14 +13,29 @@ Equations: the decision rule, per month (budget B = budget_units * scenario budg
               * (1 - nato_absence_weight * max(western presence_i, trust_i))
               * (1 + strategic_value_weight * strategic_value_i) * (1 + ties_i) * (1 - ties_i)
     alloc_i = B * score_i^concentration / sum_j score_j^concentration
-    ties_i  += (ties_gain * (alloc_i - alloc0_i) + presence_ties_pull * (rpres_i - rpres0_i))
-               * (1 - ties_i)
+              * (1 + [russia_courting] russia_courting_response * courted_i)
+    courted_i = min(1, invited recently_i + DCB intensity_i + md_revival * MD_i
+                    + ici_revival * ICI_i)                 (NATO's courting of i)
+    alloc_i = B * score_i^concentration / sum_j score_j^concentration
+              + [africa_corps] africa_corps_funding * [i's deployment is state-run]
+    reach_i = 1 + [libya_base_reach] libya_base_reach * [Russian naval base open in Libya]
+              for the Sahel states (1 elsewhere)
+    ties_i  += ([russia_influence_ops] ties_gain * reach_i * (alloc_i - alloc0_i)
+                + [presence_ties] presence_ties_pull * (rpres_i - rpres0_i)) * (1 - ties_i)
     ties_i  -= ties_decay * (ties_i - anchor_i)
-    trust_i -= info_ops_trust_loss * (alloc_i - alloc0_i) * trust_i
+    trust_i -= [russia_influence_ops] info_ops_trust_loss * (alloc_i - alloc0_i) * trust_i
 At the start (initialise), ties are their structural anchor, from sourced observables:
     anchor_i = ties_base + ties_init_arms * (share of arms imports from Russia)_i * weight_i
                + ties_init_vote * [voted against UNGA 68/262]_i
                + ties_from_presence * Russian presence_i             (clipped to [0, 1])
+Africa Corps: a force_restructuring event (sim.mechanisms.events) marks a host's
+deployment as run by the Ministry of Defence; it then draws a floor of funding from the
+defence budget, whatever the influence budget's allocation ("a significant
+institutional deepening of direct Kremlin control").
+"Black Wagners": a partner in a new crisis (ties >= deploy_min_ties, max(conflict,
+jihadist activity) >= black_wagner_crisis, not so in the first month) gets a surge of black_wagner_surge presence from a
+pool of black_wagner_capacity shared by all hosts; the surge leaves when the crisis
+ends and returns to the pool.
 Security deployment (Africa Corps), for a military regime with ties >= deploy_min_ties,
 in power for at least deploy_min_tenure months, and no deployment yet: arrives with
 probability deploy_hazard * hostility_i * ties_i; presence becomes deploy_level.
@@ -29,8 +44,8 @@ breaks with its Western partners, then invites Russia (Mali's second junta after
 months, Burkina Faso's second after 16, Niger's after 9; Burkina Faso's first junta,
 8 months in power, never did; SF-01, SF-05).
 Basing, for each site under negotiation: agreed with probability
-basing_hazard * ties_host * (1 - NATO influence_host) * deterrence_z, where
-deterrence_z = (1 + naval_deterrence) / (1 + naval_deterrence * NATO naval presence_z)
+[basing_deals] basing_hazard * ties_host * (1 - NATO influence_host) * deterrence_z, where
+deterrence_z = (1 + d) / (1 + d * NATO naval presence_z), d = [naval_deterrence] naval_deterrence
 in the base's sea zone (1 at today's presence, lower with more ships); an open naval base adds to
 Russian naval presence (sim.mechanisms.naval).
 
@@ -100,8 +115,22 @@ PARAMS = (
     "russia_withdrawal_hazard",
     "syria_russian_presence_2025",
     "arms_evidence_volume",
+    "russia_courting_response",
+    "libya_base_reach",
+    "black_wagner_capacity",
+    "black_wagner_surge",
+    "black_wagner_crisis",
+    "africa_corps_funding",
+    "russia_influence_ops_switch",
+    "presence_ties_switch",
+    "russia_courting_switch",
+    "basing_deals_switch",
+    "naval_deterrence_switch",
+    "libya_base_reach_switch",
+    "black_wagners_switch",
+    "africa_corps_switch",
 )
-LEVERS = ("russia_budget",)
+LEVERS = ("russia_budget", "md_revival", "ici_revival")
 READS = (
     "month",
     "deploy_allowed",
@@ -131,8 +160,26 @@ READS = (
     "political_change",
     "political_cause",
     "start",
+    "invited_recent",
+    "dcb_intensity",
+    "md",
+    "ici",
+    "subregion",
+    "conflict",
+    "jihad",
+    "state_run",
 )
-WRITES = ("ties", "trust", "rpres", "bases", "russia_alloc", "strategic_value", "private")
+WRITES = (
+    "ties",
+    "trust",
+    "rpres",
+    "bases",
+    "russia_alloc",
+    "strategic_value",
+    "private",
+    "surge",
+)
+LIBYA = ("XLE", "XLW")
 
 
 @dataclass(slots=True)
@@ -143,6 +190,9 @@ class Private:
     ties_anchor: np.ndarray  # per actor: the structural (initial) ties
     alloc0: np.ndarray | None = None  # the start's allocation (set after the ties)
     rpres0: np.ndarray | None = None  # the start's Russian presence
+    # states already in crisis in the first month: a standing crisis is the start's
+    # state, not a new one a surge answers (set on the first month)
+    crisis0: np.ndarray | None = None
 
 
 def initialise(s: State, p: Params) -> None:
@@ -175,7 +225,7 @@ def initialise(s: State, p: Params) -> None:
     )
     # at the reference budget (the lever's default, the 2025 level): a scenario's budget
     # above or below it is a change of effort that moves ties from the start
-    s.private[NAME].alloc0 = allocation(s, p, scale=LEVER_REFERENCE)
+    s.private[NAME].alloc0 = allocation(s, p, scale=LEVER_REFERENCE) + state_run_funding(s, p)
 
 
 def allocation(s: State, p: Params, scale: float | None = None) -> np.ndarray:
@@ -189,11 +239,82 @@ def allocation(s: State, p: Params, scale: float | None = None) -> np.ndarray:
         * (1.0 + p.strategic_value_weight * s.strategic_value)
         * (1.0 + s.ties)
         * (1.0 - s.ties)
+        * courting(s, p)
         * s.region_member
     )
     w = np.maximum(score, 0.0) ** p.concentration
     total = w.sum()
     return budget * w / total if total > 0 else np.zeros_like(w)
+
+
+def courting(s: State, p: Params) -> np.ndarray:
+    """Russia's answer to NATO's courting: a factor on each state's allocation score,
+    bounded by the registry range of russia_courting_response (x0.5 to x2)."""
+    pol = s.levers
+    courted = s.invited_recent + s.dcb_intensity + pol.md_revival * s.md + pol.ici_revival * s.ici
+    return 1.0 + p.russia_courting_switch * p.russia_courting_response * np.minimum(courted, 1.0)
+
+
+def state_run_funding(s: State, p: Params) -> np.ndarray:
+    """Defence-budget funding of the deployments under the Ministry of Defence."""
+    return p.africa_corps_switch * p.africa_corps_funding * (s.state_run & (s.rpres > 0))
+
+
+def libyan_naval_base(s: State) -> bool:
+    """Does Russia hold an open naval base in Libya (Derna, or another Libyan site)?"""
+    return any(
+        b.status == "open" and b.kind == "naval" and s.codes[b.host] in LIBYA for b in s.bases
+    )
+
+
+def sahel_reach(s: State, p: Params) -> np.ndarray:
+    """How far a budget unit goes: more in the Sahel while Russia holds a Libyan naval base."""
+    boost = p.libya_base_reach_switch * p.libya_base_reach * libyan_naval_base(s)
+    return 1.0 + boost * (s.subregion == "Sahel")
+
+
+def black_wagners(s: State, p: Params) -> None:
+    """Surge recruited mercenaries into partners in a new crisis (one that began after
+    the start); withdraw them when it ends."""
+    own: Private = s.private[NAME]
+    acute = np.maximum(s.conflict, s.jihad) >= p.black_wagner_crisis
+    if own.crisis0 is None:
+        own.crisis0 = acute.copy()
+    crisis = (
+        s.region_member & (s.ties >= p.deploy_min_ties) & acute & ~own.crisis0 & s.deploy_allowed
+    )
+    for i in np.flatnonzero(~crisis & (s.surge > 0)):
+        s.rpres[i] = max(s.rpres[i] - s.surge[i], 0.0)
+        s.surge[i] = 0.0
+        s.log(
+            "force_withdrawal", s.codes[i], NAME, "crisis over: surge forces leave", side="russian"
+        )
+    pool = p.black_wagners_switch * p.black_wagner_capacity - s.surge.sum()
+    for i in np.flatnonzero(crisis & (s.surge == 0)):
+        add = min(p.black_wagner_surge, pool, 1.0 - s.rpres[i])
+        if add <= 0:
+            continue
+        s.rpres[i] += add
+        s.surge[i] = add
+        pool -= add
+        s.log(
+            "force_arrival",
+            s.codes[i],
+            NAME,
+            f"'Black Wagner' surge into a partner in crisis (conflict {s.conflict[i]:.2f}, "
+            f"jihadist activity {s.jihad[i]:.2f})",
+            side="russian",
+            level=add,
+        )
+
+
+def deal_probability(s: State, p: Params, b) -> float:
+    """This month's chance that talks at base site `b` end in a deal: the host's ties,
+    NATO's influence there, and allied ships in the base's sea zone (deterrence)."""
+    d = p.naval_deterrence_switch * p.naval_deterrence
+    deterrence = (1.0 + d) / (1.0 + d * s.nato_naval[s.zones.index(b.zone)])
+    hazard = p.basing_deals_switch * p.basing_hazard * deterrence
+    return float(hazard * s.ties[b.host] * (1.0 - s.nato_inf[b.host]))
 
 
 def _deployments(s: State, p: Params, alloc: np.ndarray, u_deploy: np.ndarray) -> None:
@@ -248,9 +369,7 @@ def _basing(s: State, p: Params, u_base: np.ndarray) -> None:
         if b.status != "negotiating" or not s.stochastic:
             continue
         h = b.host
-        z = s.zones.index(b.zone)
-        deterrence = (1.0 + p.naval_deterrence) / (1.0 + p.naval_deterrence * s.nato_naval[z])
-        if u < p.basing_hazard * s.ties[h] * (1.0 - s.nato_inf[h]) * deterrence:
+        if u < deal_probability(s, p, b):
             b.status, b.since = "open", s.month
             s.rpres[h] = max(s.rpres[h], p.deploy_level)
             s.log(
@@ -268,14 +387,18 @@ def apply(s: State, p: Params, rng: np.random.Generator) -> None:
     u_base = rng.random(len(s.bases))
     u_leave = rng.random(s.n)
     own: Private = s.private[NAME]
-    alloc = allocation(s, p)
+    alloc = allocation(s, p) + state_run_funding(s, p)
     s.russia_alloc = alloc
     more = alloc - own.alloc0
-    s.ties += (p.ties_gain * more + p.presence_ties_pull * (s.rpres - own.rpres0)) * (1.0 - s.ties)
+    ops = p.russia_influence_ops_switch
+    pull = p.presence_ties_switch * p.presence_ties_pull * (s.rpres - own.rpres0)
+    s.ties += (ops * p.ties_gain * sahel_reach(s, p) * more + pull) * (1.0 - s.ties)
     s.ties -= p.ties_decay * (s.ties - own.ties_anchor)
     np.clip(s.ties, 0.0, 1.0, out=s.ties)
-    s.trust -= p.info_ops_trust_loss * more * s.trust
+    s.trust -= ops * p.info_ops_trust_loss * more * s.trust
     np.clip(s.trust, 0.0, 1.0, out=s.trust)
+    if s.stochastic:  # a surge is a deployment: none in a run kept at rest
+        black_wagners(s, p)
     _deployments(s, p, alloc, u_deploy)
     _withdrawals(s, p, u_leave)
     _basing(s, p, u_base)
