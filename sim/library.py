@@ -15,7 +15,8 @@ import warnings
 from functools import cache
 from pathlib import Path
 
-from .params import suggest
+from .errors import ArgumentError
+from .params import LEVERS, REGISTRY, suggest
 from .scenario import Scenario, ScenarioError
 
 DEFAULT = "hague_2025_baseline"
@@ -106,3 +107,28 @@ def comparable(reference: Scenario, *, policies_only: bool = False) -> list[Scen
             continue
         out.append(other)
     return out
+
+
+def with_settings(scenario: Scenario, settings: dict[str, float]) -> Scenario:
+    """The scenario with registry entries set: a parameter goes into ``parameters``, a
+    lever into its section (``hub_mandate`` -> ``policy.hub_mandate``); validated as any
+    scenario file, so a value outside its range is refused with the range.
+
+    Raises:
+        ArgumentError: naming `settings` for a name the registry does not hold.
+        ScenarioError: for a value the scenario's schema refuses.
+    """
+    unknown = [n for n in settings if n not in REGISTRY]
+    if unknown:
+        name = unknown[0]
+        raise ArgumentError("settings", f"unknown parameter {name!r}{suggest(name, REGISTRY)}")
+    if not settings:
+        return scenario
+    data = scenario.model_dump()
+    for name, value in settings.items():
+        if name in LEVERS:
+            p = LEVERS[name]
+            data[p.section][p.field] = value
+        else:
+            data["parameters"][name] = value
+    return Scenario.from_dict(data, path=scenario.source_path or "<scenario>")

@@ -117,10 +117,10 @@ MODEL_METRICS: tuple[Metric, ...] = (
         5,
         "Russian naval presence in the central Mediterranean",
     ),
-    _m("migration_italy", "persons per month", 0, 1e6, "Irregular arrivals pressure toward Italy"),
-    _m("migration_spain", "persons per month", 0, 1e6, "Irregular arrivals pressure toward Spain"),
+    _m("migration_italy", "persons per month", 0, 1e6, "Modelled irregular arrivals toward Italy"),
+    _m("migration_spain", "persons per month", 0, 1e6, "Modelled irregular arrivals toward Spain"),
     _m(
-        "migration_greece", "persons per month", 0, 1e6, "Irregular arrivals pressure toward Greece"
+        "migration_greece", "persons per month", 0, 1e6, "Modelled irregular arrivals toward Greece"
     ),
     *[
         _m(
@@ -128,7 +128,7 @@ MODEL_METRICS: tuple[Metric, ...] = (
             "persons per month",
             0,
             1e6,
-            f"Irregular arrivals pressure on the {route.replace('_', ' ')} route",
+            f"Modelled irregular arrivals on the {route.replace('_', ' ')} route",
         )
         for route in dict.fromkeys(load_table("migration_routes.csv").route)
     ],
@@ -411,7 +411,7 @@ MEASURES: dict[str, Measure] = {
         "Irregular arrivals toward Italy",
         "persons",
         -1,
-        "the southern allies' first concern (arrivals pressure on the central route)",
+        "the southern allies' first concern (arrivals on the central route)",
         12,
         _FLOW + "; a year evens out the seasons",
         1000,

@@ -113,8 +113,10 @@ def test_base_map_of_the_committed_grid():
     lon, lat = b.capitals["DZA"]
     assert 2 < lon < 4 and 36 < lat < 37.5
     assert b.centroids["DZA"][1] < 32
-    names = {t for _, _, t in b.country_labels}
-    assert {"Algeria", "Libya", "Egypt", "Mali"} <= names
+    assert {"Algeria", "Egypt", "Mali", "Italy"} <= set(b.names.values())
+    # every piece of land on the grid has a name (the actors' or, outside, its own)
+    assert set(b.names) | set(b.outside) == set(region.land_codes())
+    assert all(n and n != c for c, n in {**b.names, **b.outside}.items())
     assert set(b.zone_labels) >= {"Central Med", "Eastern Med", "Western Med"}
 
 
@@ -408,8 +410,11 @@ def test_live_page_renders_steps_and_resets(monkeypatch):
     for _ in range(3):
         rc.find(v.Btn, class_="sf-step").widget.click()
     assert date() == format_month(start + 3)
-    html = rc.find(solara.widgets.HTML).widgets[0].unsafe_innerHTML
-    assert "sf-events" in html
+    html = "".join(w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets)
+    assert "sf-events" in html and "sf-summits" in html and "sf-dcb" in html
+    assert 'class="sf-hover"' in html and "<title>Italy (ITA)</title>" in html
+    header = lambda: rc.find(v.Html, class_="sf-scenario").widget.children[0]  # noqa: E731
+    assert header() == "md_ici_revival"
 
     def pending() -> bool:
         return any(
@@ -423,6 +428,7 @@ def test_live_page_renders_steps_and_resets(monkeypatch):
     rc.find(v.Btn, class_="sf-reset").widget.click()
     assert date() == format_month(start)
     assert not pending()
+    assert header() == "md_ici_revival (modified: 1 change)"
     rc.close()
 
 
@@ -502,3 +508,204 @@ def test_missing_npm_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(assets.shutil, "which", lambda _: None)
     with pytest.raises(SystemExit, match="npm was not found"):
         assets._npm()
+
+
+# -- what the analyst sees of the run ----------------------------------------------------------
+def test_the_header_names_the_scenario_and_says_modified_after_a_lever_changes():
+    s = Session("md_ici_revival", seed=2)
+    assert s.title() == "md_ici_revival" and s.changes() == []
+    s.levers.sliders["policy.hub_mandate"] = 1.0
+    assert s.title() == "md_ici_revival"  # nothing applies before Reset
+    s.reset()
+    assert s.title() == "md_ici_revival (modified: 1 change)"
+    assert [d.field for d in s.changes()] == ["policy.hub_mandate"]
+    s.choose_scenario("hague_2025_baseline")
+    assert s.title() == "hague_2025_baseline"
+
+
+def test_saved_levers_are_a_scenario_file_that_validates_and_runs_the_same(tmp_path, capsys):
+    from sim.cli import main
+    from sim.scenario import Scenario
+
+    s = Session(seed=4)
+    s.levers.invite["MD"] = True
+    s.levers.dcb_partner = "DZA"
+    s.parameters["trust_decay"] = PARAMETERS["trust_decay"].high
+    s.reset()
+    path = tmp_path / "saved.yaml"
+    path.write_text(s.scenario_yaml(), encoding="utf-8")
+    assert main(["validate", str(path)]) == 0
+    assert "ok" in capsys.readouterr().out
+    saved = Scenario.load(path)
+    assert saved.name == "hague_2025_baseline_modified"
+    assert saved.parameters["trust_decay"] == PARAMETERS["trust_decay"].high
+    assert "DZA" in [d.partner for d in saved.policy.dcb]
+    # the same content as the run on screen, name aside
+    same = saved.model_dump(mode="json") | {"name": s.spec.name}
+    assert same == s.spec.model_dump(mode="json")
+
+
+def test_the_event_feed_filters_by_kind_and_actor():
+    s = Session(seed=3)
+    s.step(24)
+    log = s.model.state.events
+    kinds = s.event_kinds()
+    assert len(kinds) >= 2, kinds
+    one = kinds[0]
+    shown = s.events(kinds=[one], n=10_000)
+    assert shown and {e["kind"] for e in shown} == {one}
+    assert len(shown) == sum(e["kind"] == one for e in log)
+    actor = next(e["iso3"] for e in log if e["iso3"])
+    about = s.events(actor=actor, n=10_000)
+    assert about and {e["iso3"] for e in about} == {actor}
+    assert s.events(kinds=[], n=10) == []
+    newest = s.events(n=3)
+    assert newest == list(reversed(log[-3:]))
+
+
+def test_charts_show_a_reference_run_dashed_the_file_or_the_baseline(monkeypatch):
+    from sim.viz import session as sess
+
+    calls = []
+    real = sess.simulate
+
+    def counting(sc, seed=None):
+        calls.append((sc.name, seed))
+        return real(shortened(sc, 12), seed=seed)
+
+    monkeypatch.setattr(sess, "simulate", counting)
+    s = Session("md_ici_revival", seed=2)
+    label, ref = s.reference_monthly()
+    assert label == "hague_2025_baseline" and calls == [("hague_2025_baseline", 2)]
+    s.levers.sliders["policy.hub_mandate"] = 1.0
+    s.reset()
+    label, ref = s.reference_monthly()
+    assert label == "md_ici_revival as filed" and calls[-1] == ("md_ici_revival", 2)
+    s.frame()
+    lines = s._charts.reference_lines
+    assert lines and all(len(line.get_xdata()) == len(ref) for line, _ in lines)
+    assert "md_ici_revival as filed" in s._charts.reference_note.get_text()
+    s.reference_monthly()
+    assert len(calls) == 2  # kept, not run again
+    base = Session(seed=2)
+    assert base.reference() is None
+
+
+def test_policy_panel_lists_summit_guests_and_dcb_packages():
+    from sim.viz.components import policy_html
+
+    s = Session("dcb_algeria_egypt", seed=1)
+    s.step(2)
+    text = policy_html(s)
+    assert "Algeria" in text and "Egypt" in text and "under way" in text
+    assert "AP4 (4 states)" in text and "to come" in text
+    for d in s.spec.policy.dcb:
+        assert f"{d.start // 12:04d}-{d.start % 12 + 1:02d}" in text
+
+
+def _text_box_in_degrees(renderer, ax, text):
+    bb = text.get_window_extent(renderer)
+    (x0, y0), (x1, y1) = ax.transData.inverted().transform([(bb.x0, bb.y0), (bb.x1, bb.y1)])
+    return x0, y0, x1, y1
+
+
+def test_names_on_the_map_sit_on_their_land_or_water_and_never_overlap(model):
+    """Measured on the drawn figure: each sea-zone name covers only sea cells, each
+    country name is centred on its own land, no two names and no name and capital
+    marker overlap, and every name is inside the map."""
+    from sim.viz.labels import cells_under, overlaps
+
+    m = MapRenderer("alignment")
+    m.render(model)
+    renderer = m.fig.canvas.get_renderer()
+    region = load_region()
+    sea = region.labels == SEA
+    boxes = []
+    for t in m.zone_texts:
+        box = _text_box_in_degrees(renderer, m.ax, t)
+        xs, ys = cells_under(region, box)
+        assert sea[xs, ys].all(), f"{t.get_text()!r} covers land"
+        boxes.append(box)
+    placed = {p.key: p for p in m.placed_countries}
+    assert "ITA" in placed and len(m.zone_texts) >= 6
+    for t, p in zip(m.country_texts, m.placed_countries, strict=True):
+        box = _text_box_in_degrees(renderer, m.ax, t)
+        cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        assert region.label_at(cx, cy) == p.key, t.get_text()
+        boxes.append(box)
+    w, e, s_, n = m.base.extent
+    for i, a in enumerate(boxes):
+        assert w <= a[0] and a[2] <= e and s_ <= a[1] and a[3] <= n
+        for b in boxes[i + 1 :]:
+            assert not overlaps(a, b), (a, b)
+        for lon, lat in m.base.capitals.values():
+            assert not (a[0] < lon < a[2] and a[1] < lat < a[3]), (a, lon, lat)
+
+
+def _paths(svg: str) -> dict[str, list[tuple[float, float, float, float]]]:
+    import re
+
+    out = {}
+    for key, d in re.findall(r'data-key="([^"]+)" d="([^"]+)"', svg):
+        rects = re.findall(r"M([\d.]+) ([\d.]+)H([\d.]+)V([\d.]+)H[\d.]+Z", d)
+        out[key] = [tuple(map(float, r)) for r in rects]
+    return out
+
+
+def test_every_country_is_named_on_hover_where_it_is_drawn(model):
+    m = MapRenderer("alignment")
+    m.render(model)
+    svg = m.hover_svg()
+    w, h = m.fig.canvas.get_width_height()
+    assert f'viewBox="0 0 {w} {h}"' in svg
+    paths = _paths(svg)
+    region = load_region()
+    assert set(region.land_codes()) <= set(paths)
+    assert "<title>Italy (ITA)</title>" in svg and "<title>Lebanon (LBN)</title>" in svg
+    assert "Red Sea (sea zone)" in svg
+    # the middle of any cell of a country falls in its shape and in no other country's
+    for code in ("ITA", "LBN", "MRT", "QAT"):
+        cells = region.cells_of(code)
+        lon, lat = region.centre_of(*cells[len(cells) // 2])
+        x, y = m.ax.transData.transform([(lon, lat)])[0]
+        y = h - y
+        hits = {
+            k
+            for k, rects in paths.items()
+            if any(x0 <= x <= x1 and y0 <= y <= y1 for x0, y0, x1, y1 in rects)
+        }
+        assert region.label_at(lon, lat) == code
+        assert code in hits and not (hits - {code}) & set(region.land_codes())
+
+
+def test_fan_legend_is_inside_its_figure_and_clear_of_the_axes():
+    names = [f"a_scenario_with_a_rather_long_name_{i}" for i in range(5)]
+    dates = [f"2026-{m:02d}" for m in range(1, 13)]
+    rows = [
+        {"scenario": n, "date": d, "q05": 0.1, "q25": 0.2, "q50": 0.3, "q75": 0.4, "q95": 0.5,
+         "n_runs": 3}
+        for n in names for d in dates
+    ]  # fmt: skip
+    fans = pd.DataFrame(rows)
+    for panels in (False, True):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        fig = results_plots.fan_figure(fans, "cohesion", names, panels=panels)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        box = fig.legends[0].get_window_extent(renderer)
+        frame = fig.bbox
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0
+        assert box.y1 <= frame.y1
+        for ax in fig.axes:
+            assert not box.overlaps(ax.get_tightbbox(renderer)), "legend over an axes"
+        assert len(fig.axes) == (len(names) if panels else 1)
+    assert results_plots.fan_chart(fans, "cohesion", names[:2]).startswith(b"\x89PNG")
+
+
+def test_results_explorer_starts_with_two_fans():
+    from sim.viz.results_view import default_fans
+
+    assert default_fans(["x", "hague_2025_baseline", "y", "z"]) == ["hague_2025_baseline", "x"]
+    assert default_fans(["only"]) == ["only"]

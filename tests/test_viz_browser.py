@@ -35,6 +35,23 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# In the page: where the map picture and its hover layer are, and which country's shape
+# is under the middle of the first cell row of the given country.
+HOVER_PROBE = """(code) => {
+  const img = document.querySelector('img.sf-map, .sf-map img, .sf-map');
+  const svg = document.querySelector('svg.sf-hover');
+  const path = svg.querySelector(`path[data-key="${code}"]`);
+  const m = path.getAttribute('d').match(/M([\\d.]+) ([\\d.]+)H([\\d.]+)V([\\d.]+)/);
+  const pt = svg.createSVGPoint();
+  pt.x = (parseFloat(m[1]) + parseFloat(m[3])) / 2;
+  pt.y = (parseFloat(m[2]) + parseFloat(m[4])) / 2;
+  const p = pt.matrixTransform(svg.getScreenCTM());
+  const hit = document.elementFromPoint(p.x, p.y);
+  const box = (el) => { const r = el.getBoundingClientRect();
+    return {x: r.x, y: r.y, width: r.width, height: r.height}; };
+  return {img: box(img), svg: box(svg), hit: hit && hit.getAttribute('data-key'),
+          title: hit && hit.querySelector('title') && hit.querySelector('title').textContent};
+}"""
 
 
 def free_port() -> int:
@@ -55,6 +72,7 @@ class Server:
             "SOLARA_ASSETS_CDN": "http://127.0.0.1:9/npm/",
             "PYTHONUNBUFFERED": "1",
         }
+        self.cmd = cmd
         self.proc = subprocess.Popen(
             [*cmd, "viz", "--port", str(port), "--results", str(results)],
             stdout=subprocess.PIPE,
@@ -152,6 +170,9 @@ def test_viz_server_in_chromium_offline(playwright_browser, tmp_path):  # noqa: 
             timeout=30_000,
         )
         page.screenshot(path=str(tmp_path / "2-three-steps.png"), full_page=True)
+        # the feed leaves naval incidents out until they are chosen
+        kinds = page.locator(".sf-events .sf-ev-kind").all_inner_texts()
+        assert kinds and "naval incident" not in kinds, kinds
 
         # a lever: invite the Mediterranean Dialogue to the next summit, then Reset
         pending = page.get_by_text("apply when you press Reset")
@@ -165,6 +186,34 @@ def test_viz_server_in_chromium_offline(playwright_browser, tmp_path):  # noqa: 
         )
         pending.wait_for(state="detached", timeout=15_000)
         page.screenshot(path=str(tmp_path / "3-lever-reset.png"), full_page=True)
+        # the header names the run as changed, and the change
+        header = page.locator(".sf-scenario").inner_text()
+        assert header == f"{library.DEFAULT} (modified: 1 change)", header
+        assert "policy.summits" in page.locator(".sf-changes").inner_text()
+        # the invitation shows in the list of summits; DCB packages are listed
+        assert "Mediterranean Dialogue" in page.locator(".sf-summits").inner_text() or (
+            "MD (" in page.locator(".sf-summits").inner_text()
+        )
+        assert "Jordan" in page.locator(".sf-dcb").inner_text()
+
+        # the names on hover: the shape under a point of Italy's land is Italy's, and the
+        # hover layer lies exactly over the map picture
+        geometry = page.evaluate(HOVER_PROBE, "ITA")
+        img, svg = geometry["img"], geometry["svg"]
+        for k in ("x", "y", "width", "height"):
+            assert abs(img[k] - svg[k]) < 1.0, geometry
+        assert geometry["hit"] == "ITA" and geometry["title"] == "Italy (ITA)", geometry
+
+        # save the levers as a scenario file: it validates
+        with page.expect_download(timeout=30_000) as download:
+            page.get_by_text("Save levers as a scenario file").click()
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+        assert saved.name == f"{library.DEFAULT}_modified.yaml"
+        check = subprocess.run(
+            [*server.cmd, "validate", str(saved)], capture_output=True, text=True, check=False
+        )
+        assert check.returncode == 0, check.stderr
 
         # Play, then close the tab: the server stops stepping
         page.locator("button.sf-play").click()
@@ -182,6 +231,9 @@ def test_viz_server_in_chromium_offline(playwright_browser, tmp_path):  # noqa: 
         page.locator(".sf-fan").first.wait_for(timeout=60_000)
         page.locator(".sf-maps").first.wait_for(timeout=60_000)
         assert "2 scenario(s)" in page.locator(".sf-batch-summary").inner_text()
+        # the fan chart (legend inside it) is shown whole, not cut by its container
+        fan = page.locator("img.sf-fan, .sf-fan").first.bounding_box()
+        assert fan["x"] >= 0 and fan["x"] + fan["width"] <= 1400, fan
         page.screenshot(path=str(tmp_path / "4-results.png"), full_page=True)
         context.close()
         assert blocked == [], f"the page asked for outside resources: {blocked}"

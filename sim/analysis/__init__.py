@@ -17,7 +17,7 @@ realignments), `plots` (one module per figure kind), `style` (the one look), `br
 """
 
 from .effects import HEADLINE, HORIZONS, paired_effects
-from .load import load
+from .load import load, results_dir
 from .plots import fan_chart, forest_plot, region_map, survival_plot, timeline_plot
 from .summaries import (
     country_values,
@@ -30,6 +30,7 @@ from .summaries import (
 )
 
 __all__ = [
+    "results_dir",
     "HEADLINE",
     "HORIZONS",
     "country_values",

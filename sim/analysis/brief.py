@@ -75,7 +75,8 @@ LIMITS = (
     "or dated events.",
     "No economy: trade, energy prices, sanctions, debt and aid flows other than NATO's "
     "DCB spending are absent; raw-material supply risk is an index, not a market.",
-    "Migration is a pressure index along fixed routes, scaled to arrivals per month; "
+    "Migration is counted in modelled irregular arrivals per month along fixed routes "
+    "(each route's observed arrivals at the start, moved by the pressure behind it); "
     "the EU's own migration policy is outside the model unless a scenario adds it.",
     "Space is a one-degree grid and the unit is the state (Libya as two sides); "
     "sub-national conflict, cities and terrain are not represented.",

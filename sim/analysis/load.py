@@ -9,6 +9,7 @@ missing and what is there).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -27,6 +28,33 @@ def load(path: str | Path):
     from ..batch import load as batch_load
 
     return batch_load(path)
+
+
+RESULTS_ENV = "SOUTHFLANK_RESULTS"
+
+
+def _checkout_root(start: Path) -> Path | None:
+    """The source checkout holding `start` (a folder with pyproject.toml and sim/), if any."""
+    for folder in (start, *start.parents):
+        if (folder / "pyproject.toml").is_file() and (folder / "sim" / "__init__.py").is_file():
+            return folder
+    return None
+
+
+def results_dir(name: str | None = None, *, cwd: str | Path | None = None) -> Path:
+    """Where results go, the same from a notebook, a script or the command line's folder:
+    ``$SOUTHFLANK_RESULTS`` when set, else the ``results/`` folder of the source checkout
+    the working folder is in (so a notebook run from ``notebooks/`` writes beside the
+    others), else ``./results``. With `name`, that batch's folder inside it.
+    """
+    here = Path(cwd) if cwd is not None else Path.cwd()
+    env = os.environ.get(RESULTS_ENV)
+    if env:
+        root = Path(env)
+    else:
+        checkout = _checkout_root(here.resolve())
+        root = checkout / "results" if checkout is not None else here / "results"
+    return root / name if name else root
 
 
 def require(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:

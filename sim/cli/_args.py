@@ -72,6 +72,58 @@ def add_metrics(p: argparse.ArgumentParser, help: str) -> None:
     p.add_argument(METRICS, default=None, metavar="NAME[,NAME...]", help=help)
 
 
+SET = "--set"
+
+
+def add_set(p: argparse.ArgumentParser) -> None:
+    """``--set NAME=VALUE`` (repeatable): one registry parameter or lever for this
+    invocation, as if written in the scenario file."""
+    p.add_argument(
+        SET,
+        dest="settings",
+        action="append",
+        default=None,
+        metavar="NAME=VALUE",
+        help="set a registry parameter or lever for every scenario (repeatable; "
+        "`southflank parameters NAME` shows its range)",
+    )
+
+
+def set_values(items: list[str] | None) -> dict[str, float]:
+    """``--set a=1 --set b=0.2`` -> {'a': 1.0, 'b': 0.2}; names are checked by the library."""
+    out: dict[str, float] = {}
+    for item in items or []:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not name or not sep:
+            raise InputError(f"{SET} {item!r}: write NAME=VALUE, e.g. trust_decay=0.02")
+        if name in out:
+            raise InputError(f"{SET}: {name} is given twice")
+        try:
+            out[name] = float(text)
+        except ValueError:
+            raise InputError(f"{SET} {item!r}: {text.strip()!r} is not a number") from None
+    return out
+
+
+def load_scenario(name: str, settings: dict[str, float]):
+    """A shipped name or file, with the ``--set`` values written in (bad names exit 2
+    naming the flag)."""
+    from .. import library
+    from ..scenario import ScenarioError
+
+    scenario = library.load(name)
+    with library_errors():
+        try:
+            return library.with_settings(scenario, settings)
+        except ScenarioError as exc:  # the file is fine: the value given with --set is not
+            raise InputError(
+                "; ".join(
+                    f"{SET}: {field + ': ' if field else ''}{msg}" for field, msg, _ in exc.problems
+                )
+            ) from None
+
+
 def metrics_list(text: str | None) -> list[str] | None:
     """``--metrics a,b`` -> ['a', 'b'] (None when not given); checked by the library."""
     if text is None:

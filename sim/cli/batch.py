@@ -17,7 +17,7 @@ from ..batch.plan import default_out, make_plan
 from ..batch.runner import run_plan
 from ..batch.storage import TABLES
 from . import InputError
-from ._args import library_errors
+from ._args import add_set, library_errors, load_scenario, set_values
 
 COMMAND = "batch"
 HELP = "run scenarios x design points x replicates into a batch folder"
@@ -112,6 +112,7 @@ def add_arguments(p) -> None:
         help="tables to store, comma-separated (default: all of "
         f"{', '.join(TABLES)}; monthly only saves time and disk for large designs)",
     )
+    add_set(p)
     add_executor_arguments(p)
 
 
@@ -156,10 +157,12 @@ def parse_vary(items: list[str] | None) -> dict[str, tuple[float | None, float |
 def run(args) -> int:
     if args.samples is not None and args.samples < 1:
         raise InputError(f"--samples must be at least 1, got {args.samples}")
+    settings = set_values(args.settings)
+    scenarios = [load_scenario(s, settings) for s in args.scenarios] if settings else args.scenarios
     with batch_errors():
         check_executor(args.executor, args.workers, args.scheduler)
         plan = make_plan(
-            args.scenarios,
+            scenarios,
             replicates=args.replicates,
             design=args.design,
             samples=args.samples,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from ..params import KINDS, table
+from ..params import KINDS, suggest, table
 
 COMMAND = "parameters"
 HELP = "list the parameter registry (--json for machine-readable output)"
@@ -13,6 +13,14 @@ ORDER = 30
 
 
 def add_arguments(p) -> None:
+    p.add_argument(
+        "names", nargs="*", metavar="NAME", help="only these entries (default: every entry)"
+    )
+    p.add_argument(
+        "--search",
+        metavar="WORD",
+        help="only the entries whose name, meaning, unit or source mention WORD",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON list of objects")
     p.add_argument("--mechanism", help="only the parameters of one mechanism")
     p.add_argument(
@@ -27,10 +35,29 @@ def add_arguments(p) -> None:
     )
 
 
+def select(rows: list[dict], names: list[str], search: str | None) -> list[dict]:
+    """The rows named (each name checked, a misspelt one suggested), then those whose
+    name, meaning, unit, source or mechanism mention the search word."""
+    if names:
+        from . import InputError
+
+        known = {r["name"] for r in rows}
+        for name in names:
+            if name not in known:
+                raise InputError(f"NAME: unknown parameter {name!r}{suggest(name, known)}")
+        rows = [r for r in rows if r["name"] in set(names)]
+    if search:
+        word = search.lower()
+        fields = ("name", "description", "unit", "source", "mechanism")
+        rows = [r for r in rows if any(word in str(r[f]).lower() for f in fields)]
+    return rows
+
+
 def run(args) -> int:
     from ..mechanisms import ORDER
 
     rows = sorted(table(), key=lambda r: ORDER.index(r["mechanism"]))
+    rows = select(rows, args.names, args.search)
     if args.mechanism:
         rows = [r for r in rows if r["mechanism"] == args.mechanism]
         if not rows:

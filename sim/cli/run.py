@@ -6,10 +6,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from .. import library
 from ..provenance import environment, now, write_json_atomic
 from ..run import simulate
 from . import InputError
+from ._args import add_set, load_scenario, set_values
 
 COMMAND = "run"
 HELP = "run one scenario with one seed and write its tables"
@@ -23,6 +23,7 @@ def add_arguments(p) -> None:
         "--out", required=True, help="output folder (created; must be empty or a previous run)"
     )
     p.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="table format")
+    add_set(p)
 
 
 def check_out_dir(out: Path, marker: str) -> None:
@@ -36,7 +37,8 @@ def check_out_dir(out: Path, marker: str) -> None:
 
 
 def run(args) -> int:
-    scenario = library.load(args.scenario)
+    settings = set_values(args.settings)
+    scenario = load_scenario(args.scenario, settings)
     out = Path(args.out)
     check_out_dir(out, "run.json")
     t0 = time.perf_counter()
@@ -49,6 +51,7 @@ def run(args) -> int:
             "kind": "southflank-run",
             "scenario": scenario.name,
             "scenario_file": str(args.scenario),
+            "set": settings,
             "scenario_hash": scenario.content_hash(),
             "scenario_content": scenario.model_dump(mode="json"),
             "seed": result.seed,

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .. import library
 from . import InputError
+from ._args import add_set, load_scenario, set_values
 
 COMMAND = "viz"
 HELP = "serve the interactive map, charts and controls in a browser"
@@ -38,6 +39,7 @@ def add_arguments(p) -> None:
         default="results",
         help="folder whose batch folders the results explorer lists (default: results)",
     )
+    add_set(p)
 
 
 def check_port(host: str, port: int) -> None:
@@ -57,10 +59,13 @@ def check_port(host: str, port: int) -> None:
             raise InputError(f"--host/--port: cannot bind {host}:{port}: {exc.strerror}") from None
 
 
-def _configure(scenario: str, results: str) -> None:
+def _configure(scenario: str, results: str, settings: dict[str, float]) -> None:
     """Settings the server reads at import time: the app, our inputs, no telemetry."""
+    import json
+
     os.environ["SOLARA_APP"] = "sim.viz.app"
     os.environ["SOUTHFLANK_VIZ_SCENARIO"] = scenario
+    os.environ["SOUTHFLANK_VIZ_SET"] = json.dumps(settings)
     os.environ["SOUTHFLANK_RESULTS_DIR"] = str(Path(results).resolve())
     # Solara reports usage to a third party by default; a closed network must see no
     # outbound traffic, and nobody asked for it.
@@ -79,9 +84,10 @@ def _configure(scenario: str, results: str) -> None:
 
 def run(args) -> int:
     scenario = args.scenario
-    library.load(scenario)  # bad name or file: exit 2 before anything starts
+    settings = set_values(args.settings)
+    load_scenario(scenario, settings)  # bad name, file or value: exit 2 before starting
     check_port(args.host, args.port)
-    _configure(scenario, args.results)
+    _configure(scenario, args.results, settings)
 
     import uvicorn
 

@@ -27,6 +27,25 @@ BORDER_COLOUR = "#5a5a5a"
 ZONE_COLOUR = "#7fa7c9"
 
 
+# Map names where the roster's short name would be ambiguous.
+MAP_NAMES = {"XLW": "Libya (west)", "XLE": "Libya (east)"}
+# Land on the grid outside the model's actors (drawn, not modelled): its names for the
+# map's hover text, ISO 3166-1 English short names.
+OUTSIDE_NAMES = {
+    "AFG": "Afghanistan", "ARM": "Armenia", "AUT": "Austria", "AZE": "Azerbaijan",
+    "BEL": "Belgium", "BEN": "Benin", "BIH": "Bosnia and Herzegovina", "BLR": "Belarus",
+    "CHE": "Switzerland", "CIV": "Côte d'Ivoire", "CMR": "Cameroon",
+    "COD": "DR Congo", "COG": "Congo", "CZE": "Czechia", "DJI": "Djibouti",
+    "ERI": "Eritrea", "ETH": "Ethiopia", "GAB": "Gabon", "GEO": "Georgia", "GHA": "Ghana",
+    "GNB": "Guinea-Bissau", "GNQ": "Equatorial Guinea", "HUN": "Hungary",
+    "KAZ": "Kazakhstan", "KEN": "Kenya", "LBR": "Liberia", "MDA": "Moldova",
+    "MKD": "North Macedonia", "PAK": "Pakistan", "POL": "Poland", "SLE": "Sierra Leone",
+    "SOM": "Somalia", "SRB": "Serbia", "SSD": "South Sudan", "SVK": "Slovakia",
+    "TGO": "Togo", "TKM": "Turkmenistan", "UGA": "Uganda", "UKR": "Ukraine",
+    "UZB": "Uzbekistan", "XKX": "Kosovo",
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class BaseMap:
     """Geometry of the static map layers.
@@ -38,7 +57,10 @@ class BaseMap:
         borders: (k, 2, 2) segments between cells of different land labels.
         zone_edges: (k, 2, 2) segments between different sea zones.
         land: (W, H) bool, True on land cells.
-        country_labels: (lon, lat, text) for the states that get a name on the map.
+        names: actor code -> its name on the map, for every actor with cells (where the
+            names go is decided with the figure's font sizes: sim/viz/labels.py).
+        titles: actor code -> its full roster name (the map's hover text).
+        outside: code -> name of the land on the grid outside the model (hover only).
         zone_labels: zone -> (lon, lat): where a zone's name and naval markers go.
         centroids: actor code -> (lon, lat) mean of its cells (for per-state markers).
         capitals: actor code -> (lon, lat) of its capital, from the roster.
@@ -50,7 +72,9 @@ class BaseMap:
     borders: np.ndarray
     zone_edges: np.ndarray
     land: np.ndarray
-    country_labels: tuple[tuple[float, float, str], ...]
+    names: dict[str, str]
+    titles: dict[str, str]
+    outside: dict[str, str]
     zone_labels: dict[str, tuple[float, float]]
     centroids: dict[str, tuple[float, float]]
     capitals: dict[str, tuple[float, float]]
@@ -104,13 +128,8 @@ def _short_name(name: str) -> str:
 
 
 @cache
-def base_map(min_cells_for_label: int = 40) -> BaseMap:
-    """The static map geometry (cached: computed once per process, ~10 ms).
-
-    Args:
-        min_cells_for_label: states with at least this many cells get their name
-            written on the map; smaller ones are identified by their capital marker.
-    """
+def base_map() -> BaseMap:
+    """The static map geometry (cached: computed once per process, ~10 ms)."""
     region = load_region()
     land = region.labels != SEA
     west, south, east, north = region.bounds
@@ -122,14 +141,15 @@ def base_map(min_cells_for_label: int = 40) -> BaseMap:
     table = roster.table
     codes = [c for c in table.index if c in set(region.land_codes())]
     centroids = {}
-    labels = []
+    names = {}
+    titles = {}
     for code in codes:
         cells = region.cells_of(code)
         lon = float(region.lons[cells[:, 0]].mean())
         lat = float(region.lats[cells[:, 1]].mean())
         centroids[code] = (lon, lat)
-        if len(cells) >= min_cells_for_label:
-            labels.append((lon, lat, _short_name(str(table.loc[code, "name"]))))
+        names[code] = MAP_NAMES.get(code) or _short_name(str(table.loc[code, "name"]))
+        titles[code] = str(table.loc[code, "name"])
 
     # capitals: the grid's place table (where the point is); the roster as a fallback
     capitals = {}
@@ -161,7 +181,9 @@ def base_map(min_cells_for_label: int = 40) -> BaseMap:
         borders=label_edges(region, region.labels, land),
         zone_edges=label_edges(region, region.sea_zone, zoned),
         land=land,
-        country_labels=tuple(labels),
+        names=names,
+        titles=titles,
+        outside={c: OUTSIDE_NAMES.get(c, c) for c in region.land_codes() if c not in names},
         zone_labels=zone_labels,
         centroids=centroids,
         capitals=capitals,

@@ -69,7 +69,7 @@ PANELS: tuple[Panel, ...] = (
         fixed_range=False,
     ),
     Panel(
-        "Migration pressure (thousand per month)",
+        "Irregular arrivals (thousand persons per month)",
         (
             Series("migration_italy", "Italy", "#1b9e77", scale=1e-3),
             Series("migration_spain", "Spain", "#d95f02", scale=1e-3),
@@ -85,6 +85,13 @@ PANELS: tuple[Panel, ...] = (
         ),
     ),
 )
+
+
+def _referenced(panel: Panel) -> tuple[Series, ...]:
+    """The series of a panel that get a reference line: its headline (the thick line)
+    where it has one, else all of them."""
+    thick = tuple(s for s in panel.series if s.width >= 2.0)
+    return thick or panel.series
 
 
 def headroom(top: float) -> float:
@@ -123,6 +130,9 @@ class ChartRenderer:
         )
         x0, x1 = month_axis([start, end])
         self.lines: list[tuple] = []
+        self.reference_lines: list[tuple] = []
+        self.reference_label: str | None = None
+        self._reference: pd.DataFrame | None = None
         self.markers = []
         self.axes = list(axes.ravel())
         for ax, panel in zip(self.axes, PANELS, strict=True):
@@ -152,11 +162,34 @@ class ChartRenderer:
                 handlelength=1.2,
             )
             legend.set_zorder(5)
+            # the reference run (static: redrawn only when the reference changes)
+            for s in _referenced(panel):
+                (ref,) = ax.plot([], [], color=s.colour, linewidth=0.9, linestyle=(0, (4, 2)))
+                ref.set_alpha(0.7)
+                self.reference_lines.append((ref, s))
             marker = ax.axvline(x0, color="#555555", linewidth=0.8, linestyle=":")
             self.markers.append(marker)
             self.blit.animate(marker, legend)
         self.blit.animate(*(line for line, _ in self.lines))
         self.panels = PANELS
+        self.reference_note = self.fig.text(
+            0.99, 0.985, "", ha="right", va="top", fontsize=7, color="#444444"
+        )
+
+    def set_reference(self, monthly: pd.DataFrame | None, label: str | None) -> None:
+        """Show another run as dashed lines (the headline series of each panel) for
+        comparison, or none; redraws the static part only when it changes."""
+        if monthly is self._reference and label == self.reference_label:
+            return
+        self._reference, self.reference_label = monthly, label
+        x = month_axis(monthly["date"]) if monthly is not None else []
+        for line, s in self.reference_lines:
+            y = monthly[s.metric].to_numpy() * s.scale if monthly is not None else []
+            line.set_data(x, y)
+        self.reference_note.set_text(
+            f"dashed: {label}, same seed" if monthly is not None and label else ""
+        )
+        self.blit.invalidate()
 
     def update(self, monthly: pd.DataFrame) -> None:
         """Show the months recorded so far (a frame with a ``date`` column and metrics)."""
@@ -171,9 +204,12 @@ class ChartRenderer:
             marker.set_xdata([x[-1], x[-1]])
         for ax, panel in zip(self.axes, self.panels, strict=True):
             if not panel.fixed_range:
-                values = np.concatenate(
-                    [monthly[s.metric].to_numpy() * s.scale for s in panel.series]
-                )
+                shown = [monthly[s.metric].to_numpy() * s.scale for s in panel.series]
+                if self._reference is not None:
+                    shown += [
+                        self._reference[s.metric].to_numpy() * s.scale for s in _referenced(panel)
+                    ]
+                values = np.concatenate(shown)
                 top = headroom(float(np.nanmax(values)) if values.size else 0.0)
                 if ax.get_ylim() != (0.0, top):
                     ax.set_ylim(0.0, top)

@@ -12,28 +12,39 @@ import html
 
 import solara
 
+from ..calendar import format_month
 from ..model import LAYERS
 from ..params import REGISTRY
-from ..roster import load_roster
+from ..roster import GUEST_GROUPS, OTHER_GUESTS, load_roster
 from ..scenario import ScenarioError
 from .play import current_kernel, play_loop
 from .portrayal import LAYER_TITLES
 from .session import (
+    EVENTS_HIDDEN_BY_DEFAULT,
     FRAMEWORK_GROUPS,
     KEY_PARAMETERS,
     Session,
     apply_levers,
     dcb_candidates,
-    display_name,
     initial_scenario,
+    initial_settings,
     lever_sliders,
     naval_slider,
+    new_session,
     next_summit_index,
     parameter_slider,
     scenario_choices,
 )
 
 NO_DCB = "none"
+ALL_ACTORS = "every actor"
+# The hover layer lies exactly over the picture: no widget margins, no line gap under
+# the image (the browser test measures both boxes).
+MAP_CSS = """
+.sf-map-wrap, .sf-map-wrap * { margin: 0 !important; }
+.sf-map-wrap .sf-map { display: block; }
+.sf-map-wrap .sf-hover-layer { position: absolute; left: 0; top: 0; width: 100%; height: 100%; }
+"""
 _GROUP_NAMES = {"MD": "Mediterranean Dialogue", "ICI": "Istanbul Cooperation Initiative"}
 
 
@@ -43,7 +54,7 @@ def _names() -> dict[str, str]:
 
 @solara.component
 def EventFeed(events: list[dict]):
-    """The latest entries of the model's event log, newest first, with their causes."""
+    """Events of the run, newest first, with their causes."""
     names = _names()
     rows = []
     for e in events:
@@ -52,12 +63,12 @@ def EventFeed(events: list[dict]):
             "<tr>"
             f"<td class='sf-ev-date'>{html.escape(str(e.get('date', '')))}</td>"
             f"<td>{html.escape(str(who))}</td>"
-            f"<td><b>{html.escape(str(e.get('kind', '')).replace('_', ' '))}</b></td>"
+            f"<td class='sf-ev-kind'><b>{html.escape(str(e.get('kind', '')).replace('_', ' '))}</b></td>"
             f"<td>{html.escape(str(e.get('cause', '')))}"
             f" <span style='color:#888'>({html.escape(str(e.get('mechanism', '')))})</span></td>"
             "</tr>"
         )
-    body = "".join(rows) or "<tr><td colspan=4>No events yet: press Step or Play.</td></tr>"
+    body = "".join(rows) or "<tr><td colspan=4>No events of these kinds yet.</td></tr>"
     solara.HTML(
         tag="div",
         unsafe_innerHTML=(
@@ -65,6 +76,91 @@ def EventFeed(events: list[dict]):
             "<thead><tr style='text-align:left'><th>month</th><th>where</th><th>what</th>"
             f"<th>why</th></tr></thead><tbody>{body}</tbody></table>"
         ),
+    )
+
+
+@solara.component
+def EventPanel(session: Session, version):
+    """The event feed with its filters: kinds of event (naval incidents left out until
+    chosen) and one actor."""
+    logged = session.event_kinds()
+    hidden = solara.use_reactive(list(EVENTS_HIDDEN_BY_DEFAULT))
+    actor = solara.use_reactive(ALL_ACTORS)
+    kinds = [k for k in logged if k not in hidden.value]
+    names = _names()
+    actors = [ALL_ACTORS] + [f"{c} {names[c]}" for c in sorted(names)]
+
+    def set_kinds(chosen):
+        hidden.set(
+            [k for k in logged if k not in chosen] + [k for k in hidden.value if k not in logged]
+        )
+
+    with solara.Row(gap="12px", classes=["sf-event-filters"]):
+        solara.SelectMultiple(
+            "Kinds of event shown", values=kinds, all_values=logged, on_value=set_kinds,
+            dense=True, classes=["sf-ev-kinds"],
+        )  # fmt: skip
+        solara.Select("About", values=actors, value=actor, classes=["sf-ev-actor"])
+    code = None if actor.value == ALL_ACTORS else actor.value.split(" ")[0]
+    shown = [k for k in logged if k not in hidden.value]
+    EventFeed(session.events(kinds=shown, actor=code))
+
+
+@solara.component
+def PolicyPanel(session: Session, version):
+    """What the running scenario does: its summits with their guest lists and its DCB
+    packages, with where each stands this month."""
+    solara.HTML(tag="div", unsafe_innerHTML=policy_html(session), classes=["sf-policy"])
+
+
+def policy_html(session: Session) -> str:
+    """The summits and DCB packages of the running scenario as two small tables."""
+    names = _names()
+    sc, month = session.spec, session.model.state.month
+    groups = {**load_roster().groups(), **GUEST_GROUPS}
+
+    def who(code: str) -> str:
+        if code in groups:
+            return f"{code} ({len(groups[code])} states)"
+        return names.get(code) or OTHER_GUESTS.get(code, code)
+
+    rows = []
+    for s in sorted(sc.policy.summits, key=lambda s: s.date):
+        when = "held" if s.date < month else ("this month" if s.date == month else "to come")
+        guests = ", ".join(who(c) for c in s.invite) or "no partner"
+        host = f" in {names.get(s.host, s.host)}" if s.host else ""
+        rows.append(
+            f"<tr><td>{format_month(s.date)}{html.escape(host)}</td><td>{html.escape(guests)}</td>"
+            f"<td>{when}</td></tr>"
+        )
+    summits = "".join(rows) or "<tr><td colspan=3>no summit</td></tr>"
+    rows = []
+    state = session.model.state
+    for d in sorted(sc.policy.dcb, key=lambda d: (d.start, d.partner)):
+        end = d.start + d.months
+        if month < d.start:
+            status = "to come"
+        elif month >= end:
+            status = "ended"
+        elif state.dcb_intensity[state.index(d.partner)] > 0:
+            status = "under way"
+        else:
+            status = "suspended"
+        lead = f", led by {names.get(d.lead, d.lead)}" if d.lead else ""
+        rows.append(
+            f"<tr><td>{html.escape(names.get(d.partner, d.partner))}</td>"
+            f"<td>{format_month(d.start)} to {format_month(end - 1)}</td>"
+            f"<td>{d.intensity:g}{html.escape(lead)}</td><td>{status}</td></tr>"
+        )
+    dcb = "".join(rows) or "<tr><td colspan=4>no package</td></tr>"
+    style = "font-size:12px;border-collapse:collapse;width:100%;margin-bottom:6px"
+    return (
+        f"<table class='sf-summits' style='{style}'><thead><tr style='text-align:left'>"
+        "<th>summit</th><th>partners invited</th><th></th></tr></thead>"
+        f"<tbody>{summits}</tbody></table>"
+        f"<table class='sf-dcb' style='{style}'><thead><tr style='text-align:left'>"
+        "<th>DCB partner</th><th>months</th><th>intensity</th><th></th></tr></thead>"
+        f"<tbody>{dcb}</tbody></table>"
     )
 
 
@@ -134,8 +230,6 @@ def LeverControls(session: Session, on_change):
 
         label = f"Invite the {_GROUP_NAMES.get(group, group)} to the next summit"
         if when is not None:
-            from ..calendar import format_month
-
             label += f" ({format_month(when)})"
         solara.Checkbox(
             label=label, value=levers.invite[group], on_value=toggle, disabled=i is None
@@ -264,6 +358,7 @@ def Controls(session: Session, playing, on_frame, on_ui, version: tuple[int, int
         value=LAYER_TITLES[session.layer],
         on_value=set_layer,
     )
+    SaveScenario(session, version)
     with solara.Details("Policy levers", expand=True):
         LeverControls(session, on_ui)
     with solara.Details("Naval presence by sea zone"):
@@ -273,9 +368,32 @@ def Controls(session: Session, playing, on_frame, on_ui, version: tuple[int, int
 
 
 @solara.component
+def SaveScenario(session: Session, version):
+    """Download the running scenario (levers and parameters applied on Reset) as a
+    scenario file that `southflank validate` accepts and `southflank run` runs."""
+    name = f"{session.spec.name}_modified" if session.changes() else session.spec.name
+    solara.FileDownload(
+        lambda: session.scenario_yaml().encode("utf-8"),
+        filename=f"{name}.yaml",
+        label="Save levers as a scenario file",
+        mime_type="application/x-yaml",
+    )
+
+
+@solara.component
+def MapImage(session: Session, png: bytes):
+    """The map picture with the countries' and sea zones' names on hover."""
+    svg = solara.use_memo(lambda: session.map_renderer().hover_svg(), [session.layer])
+    solara.Style(MAP_CSS)
+    with solara.Div(style={"position": "relative", "width": "100%"}, classes=["sf-map-wrap"]):
+        solara.Image(png, width="100%", classes=["sf-map"])
+        solara.HTML(tag="div", unsafe_innerHTML=svg, classes=["sf-hover-layer"])
+
+
+@solara.component
 def LivePage():
     """The live model: one run of a scenario, stepped month by month."""
-    session = solara.use_memo(lambda: Session(initial_scenario()), [])
+    session = solara.use_memo(lambda: new_session(initial_scenario(), initial_settings()), [])
     kernel = solara.use_memo(current_kernel, [])
     frame_tick = solara.use_reactive(0)
     ui_tick = solara.use_reactive(0)
@@ -307,12 +425,23 @@ def LivePage():
             solara.Text(
                 frame.date, classes=["sf-date"], style={"font-size": "28px", "font-weight": "600"}
             )
+            solara.Text(session.title(), classes=["sf-scenario"], style={"font-weight": "600"})
             solara.Text(
-                f"{display_name(session.scenario)} · seed {session.model.seed} · month "
+                f"seed {session.model.seed} · month "
                 f"{frame.month_index} of {spec.months} · frame {frame.render_ms:.0f} ms",
                 style={"color": "#666"},
             )
-        solara.Image(frame.map_png, width="100%", classes=["sf-map"])
+        changes = session.changes()
+        if changes:
+            solara.Text(
+                "changed from the file: " + "; ".join(d.text() for d in changes),
+                classes=["sf-changes"],
+                style={"color": "#666", "font-size": "12px"},
+            )
+        MapImage(session, frame.map_png)
         solara.Image(frame.charts_png, width="100%", classes=["sf-charts"])
+        version = (frame_tick.value, ui_tick.value)
+        solara.Markdown("#### Summits and DCB packages of this run")
+        PolicyPanel(session, version)
         solara.Markdown("#### Events (latest first)")
-        EventFeed(frame.events)
+        EventPanel(session, version)

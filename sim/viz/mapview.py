@@ -9,7 +9,11 @@ are never laid out again (see docs/viz.md for the measured times).
 
 from __future__ import annotations
 
+import html
+from functools import cache
+
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -18,9 +22,19 @@ from ..geography import load_region
 from ..state import NON_ACTORS
 from .basemap import BORDER_COLOUR, COAST_COLOUR, ZONE_COLOUR, BaseMap, base_map, to_image
 from .blit import BlitFigure
+from .labels import hover_paths, place_names
 from .portrayal import JIHADIST_SHOWN_ABOVE, MARKER_AREA, MARKERS, layer_style
 
 ALIGNMENT_CMAP = "RdBu"
+COUNTRY_FONT = 6.5
+ZONE_FONT = 6.5
+# Half-widths (degrees) kept free of names around a capital marker and around a zone's
+# pair of naval markers (drawn 0.8 degrees either side of the zone's anchor).
+CAPITAL_CLEAR = 0.6
+NAVAL_CLEAR = (2.0, 1.0)
+NAVAL_OFFSET = 0.8
+# A light outline around names, so they read on dark fills too.
+HALO = [patheffects.withStroke(linewidth=1.6, foreground="white", alpha=0.8)]
 
 
 class MapRenderer:
@@ -81,40 +95,14 @@ class MapRenderer:
                 LineCollection(b.coast, colors=COAST_COLOUR, linewidths=0.9, zorder=3)
             ),
         ]
-        for lon, lat, text in b.country_labels:
-            over.append(
-                ax.text(
-                    lon,
-                    lat + 1.0,
-                    text,
-                    fontsize=6.5,
-                    ha="center",
-                    va="center",
-                    color="#222222",
-                    alpha=0.8,
-                    zorder=4,
-                )
-            )
-        for zone, (lon, lat) in b.zone_labels.items():
-            over.append(
-                ax.text(
-                    lon,
-                    lat + 0.9,
-                    zone,
-                    fontsize=6.5,
-                    ha="center",
-                    va="bottom",
-                    color="#2c5d8a",
-                    style="italic",
-                    zorder=4,
-                )
-            )
         ax.set_xlim(b.extent[0], b.extent[1])
         ax.set_ylim(b.extent[2], b.extent[3])
         ax.set_aspect("equal")
         ax.tick_params(labelsize=7)
         ax.set_xlabel("longitude (°E)", fontsize=7)
         ax.set_ylabel("latitude (°N)", fontsize=7)
+        self.country_texts, self.zone_texts = self._names(ax)
+        over += self.country_texts + self.zone_texts
         self.title = ax.set_title("", fontsize=10, loc="left")
         self.blit.animate(self.image, self.title, *over)
 
@@ -145,6 +133,119 @@ class MapRenderer:
             frameon=False,
             handletextpad=0.4,
             labelspacing=0.7,
+        )
+
+    def _names(self, ax) -> tuple[list, list]:
+        """Country and sea-zone names where they fit (sim/viz/labels.py), measured in
+        this figure's own font sizes and scale."""
+        ax.apply_aspect()
+        renderer = self.fig.canvas.get_renderer()
+        (x0, _), (x1, _) = ax.transData.transform([(0.0, 0.0), (1.0, 0.0)])
+        px_per_degree = x1 - x0
+        probe = ax.text(0, 0, "", fontsize=COUNTRY_FONT)
+
+        def measure(style: str, fontsize: float):
+            @cache
+            def size(text: str) -> tuple[float, float]:
+                probe.set_text(text)
+                probe.set_fontsize(fontsize)
+                probe.set_style(style)
+                bb = probe.get_window_extent(renderer)
+                return (bb.width + 2) / px_per_degree, (bb.height + 1) / px_per_degree
+
+            return size
+
+        placed_c, placed_z = place_names(
+            load_region(),
+            self.base.names,
+            list(self.base.zone_labels),
+            measure("normal", COUNTRY_FONT),
+            measure("italic", ZONE_FONT),
+            self._marker_boxes(),
+        )
+        probe.remove()
+        self.placed_countries, self.placed_zones = placed_c, placed_z
+        texts_c = [
+            ax.text(
+                p.lon, p.lat, p.text, fontsize=COUNTRY_FONT, ha="center", va="center",
+                color="#222222", zorder=4, path_effects=HALO,
+            )
+            for p in placed_c
+        ]  # fmt: skip
+        texts_z = [
+            ax.text(
+                p.lon, p.lat, p.text, fontsize=ZONE_FONT, ha="center", va="center",
+                color="#2c5d8a", style="italic", zorder=4, path_effects=HALO,
+            )
+            for p in placed_z
+        ]  # fmt: skip
+        return texts_c, texts_z
+
+    def _marker_boxes(self) -> list[tuple[float, float, float, float]]:
+        """Where capital markers sit, so that no name goes under one (the naval
+        markers are put beside the zones' names afterwards: `_naval_anchors`)."""
+        boxes = []
+        for lon, lat in self.base.capitals.values():
+            boxes.append(
+                (lon - CAPITAL_CLEAR, lat - CAPITAL_CLEAR, lon + CAPITAL_CLEAR, lat + CAPITAL_CLEAR)
+            )
+        return boxes
+
+    def _naval_anchors(self) -> dict[str, tuple[float, float]]:
+        """Where each zone's pair of naval markers goes: just below the zone's name
+        (else above, right or left of it) where both markers land on the zone's water,
+        else the zone's middle cell."""
+        region = load_region()
+        out = dict(self.base.zone_labels)
+        for p in self.placed_zones:
+            half_h = (p.box[3] - p.box[1]) / 2
+            half_w = (p.box[2] - p.box[0]) / 2 + NAVAL_OFFSET + NAVAL_CLEAR[1]
+            below, above = -(half_h + NAVAL_CLEAR[1]), half_h + NAVAL_CLEAR[1]
+            for dx, dy in ((0.0, below), (0.0, above), (half_w, 0.0), (-half_w, 0.0)):
+                lon, lat = p.lon + dx, p.lat + dy
+                spots = [(lon - NAVAL_OFFSET, lat), (lon + NAVAL_OFFSET, lat)]
+                try:
+                    if all(region.zone_at(*xy) == p.key for xy in spots):
+                        out[p.key] = (float(lon), float(lat))
+                        break
+                except ValueError:  # off the grid
+                    continue
+        return out
+
+    def hover_svg(self) -> str:
+        """An SVG the size of the picture with one invisible shape per country, each
+        with its name as a title: laid over the map image, the browser names the
+        country under the pointer (the names that do not fit on the map included)."""
+        w, h = self.fig.canvas.get_width_height()
+        trans = self.ax.transData
+
+        def to_pixels(lonlat):
+            xy = trans.transform(lonlat)
+            xy[:, 1] = h - xy[:, 1]
+            return xy
+
+        outside = {c: f"{n} (outside the model)" for c, n in self.base.outside.items()}
+        names = {**self.base.titles, **outside}
+        region = load_region()
+        masks = {c: region.labels == c for c in names}
+        zones = {z: region.sea_zone == z for z in self.base.zone_labels}
+        shapes = []
+        for kind, titles, area in (
+            ("sf-country", names, masks),
+            ("sf-zone", {z: f"{z} (sea zone)" for z in zones}, zones),
+        ):
+            for key, d in hover_paths(region, area, to_pixels).items():
+                shapes.append(
+                    f'<path class="{kind}" data-key="{html.escape(key)}" d="{d}">'
+                    f"<title>{html.escape(titles[key])}"
+                    f"{f' ({key})' if kind == 'sf-country' else ''}</title></path>"
+                )
+        shapes = "".join(shapes)
+        return (
+            f'<svg class="sf-hover" viewBox="0 0 {w} {h}" preserveAspectRatio="none" '
+            'xmlns="http://www.w3.org/2000/svg" style="position:absolute;left:0;top:0;'
+            'width:100%;height:100%;fill:transparent;pointer-events:all">'
+            f"{shapes}</svg>"
         )
 
     def _markers(self, ax) -> None:
@@ -187,12 +288,13 @@ class MapRenderer:
             linewidths=0.5,
             zorder=7,
         )
-        zones = list(b.zone_labels)
+        anchors = self._naval_anchors()
+        zones = list(anchors)
         self._zones = zones
-        zpos = np.array([b.zone_labels[z] for z in zones])
+        zpos = np.array([anchors[z] for z in zones])
         st = MARKERS["nato_naval"]
         self.nato_naval = ax.scatter(
-            zpos[:, 0] - 0.8,
+            zpos[:, 0] - NAVAL_OFFSET,
             zpos[:, 1],
             s=0,
             marker=st.marker,
@@ -203,7 +305,7 @@ class MapRenderer:
         )
         st = MARKERS["russia_naval"]
         self.russia_naval = ax.scatter(
-            zpos[:, 0] + 0.8,
+            zpos[:, 0] + NAVAL_OFFSET,
             zpos[:, 1],
             s=0,
             marker=st.marker,
@@ -213,7 +315,19 @@ class MapRenderer:
             zorder=6,
         )
         self.bases = ax.scatter([], [], s=70, marker="^", linewidths=1.2, zorder=8)
+        st = MARKERS["dcb"]
+        self.dcb = ax.scatter(
+            caps[:, 0],
+            caps[:, 1],
+            s=0,
+            marker=st.marker,
+            facecolors="none",
+            edgecolors=st.edge,
+            linewidths=1.4,
+            zorder=7,
+        )
         self.blit.animate(
+            self.dcb,
             self.capitals,
             self.jihadist,
             self.deployment,
@@ -236,6 +350,8 @@ class MapRenderer:
         has = cap_idx >= 0
         align = np.where(has, s.alignment[np.maximum(cap_idx, 0)], np.nan)
         self.capitals.set_array(align)
+        dcb = np.where(has, s.dcb_intensity[np.maximum(cap_idx, 0)], 0.0)
+        self.dcb.set_sizes(np.where(dcb > 0, MARKER_AREA["dcb"], 0.0))
         rpres = np.where(has, s.rpres[np.maximum(cap_idx, 0)], 0.0)
         self.deployment.set_sizes(MARKER_AREA["deployment"] * rpres)
 

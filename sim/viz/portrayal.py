@@ -74,7 +74,14 @@ MARKERS = {
     "nato_naval": MarkerStyle("Allied navies (size: presence)", "D", "#1f4e9c"),
     "russia_naval": MarkerStyle("Russian navy (size: presence)", "D", "#c0392b"),
     "jihadist": MarkerStyle("Jihadist groups (size: activity)", "X", "#6e4b1f"),
+    "dcb": MarkerStyle("DCB package under way", "s", "none", "#1f4e9c"),
 }
 # Size of a marker per unit of the quantity it shows (points^2), and the smallest drawn.
-MARKER_AREA = {"deployment": 260.0, "naval": 160.0, "jihadist": 220.0, "capital": 34.0}
+MARKER_AREA = {
+    "deployment": 260.0,
+    "naval": 160.0,
+    "jihadist": 220.0,
+    "capital": 34.0,
+    "dcb": 110.0,
+}
 JIHADIST_SHOWN_ABOVE = 0.05

@@ -7,10 +7,12 @@ reuses the cached base geometry of the live map (sim/viz/basemap.py).
 from __future__ import annotations
 
 import io
+import math
 
 import pandas as pd
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from ..analysis import style
 from ..outcomes import MODEL_METRICS
@@ -28,55 +30,88 @@ def _png(fig: Figure, dpi: int) -> bytes:
     return buf.getvalue()
 
 
-def fan_chart(fans: pd.DataFrame, metric: str, scenarios: list[str], dpi: int = 90) -> bytes:
-    """Median line with 50% and 90% bands per scenario, as PNG bytes, each scenario in
-    the house look (sim.analysis.style: colour and line style, in scenario order).
+LEGEND_COLUMNS = 3
+
+
+def fan_figure(
+    fans: pd.DataFrame,
+    metric: str,
+    scenarios: list[str],
+    panels: bool = False,
+    dpi: int = 90,
+) -> Figure:
+    """Median line with 50% and 90% bands per scenario, each scenario in the house look
+    (sim.analysis.style: colour and line style, in scenario order); the legend sits in
+    the figure under the axes, however long the names.
 
     Args:
         fans: `sim.analysis.quantile_bands` of this metric.
+        panels: one panel per scenario (side by side, shared y axis) instead of all
+            fans on one axes.
     """
     looks = style.looks(scenarios)
-    fig = Figure(figsize=(10, 4.2), dpi=dpi)
-    ax = fig.add_axes((0.07, 0.12, 0.72, 0.78))
-    for name in scenarios:
+    shown = [n for n in scenarios if not fans[fans["scenario"] == n].empty]
+    n_axes = max(1, len(shown)) if panels else 1
+    rows = math.ceil((len(shown) + 2) / LEGEND_COLUMNS)
+    legend_in = 0.2 + 0.17 * (rows + 1)  # inches under the axes: the legend and its title
+    height = 3.6 + legend_in
+    fig = Figure(figsize=(10, height), dpi=dpi)
+    bottom = (legend_in + 0.45) / height
+    top = 1 - 0.55 / height
+    gap = 0.015
+    width = (0.91 - gap * (n_axes - 1)) / n_axes
+    axes = []
+    for i in range(n_axes):
+        share = axes[0] if axes else None
+        ax = fig.add_axes((0.07 + i * (width + gap), bottom, width, top - bottom), sharey=share)
+        if i:
+            ax.tick_params(labelleft=False)
+        axes.append(ax)
+    handles = []
+    for k, name in enumerate(shown):
+        ax = axes[k if panels else 0]
         f = fans[fans["scenario"] == name]
-        if f.empty:
-            continue
         lk = looks[name]
-        colour = lk.colour
         x = month_axis(f["date"])
-        ax.fill_between(x, f["q05"], f["q95"], color=colour, alpha=0.12, linewidth=0)
-        ax.fill_between(x, f["q25"], f["q75"], color=colour, alpha=0.28, linewidth=0)
-        runs = int(f["n_runs"].max())
-        ax.plot(
-            x, f["q50"], color=colour, linestyle=lk.linestyle, linewidth=1.8,
-            label=f"{name} ({runs} runs)",
+        ax.fill_between(x, f["q05"], f["q95"], color=lk.colour, alpha=0.12, linewidth=0)
+        ax.fill_between(x, f["q25"], f["q75"], color=lk.colour, alpha=0.28, linewidth=0)
+        (line,) = ax.plot(
+            x, f["q50"], color=lk.colour, linestyle=lk.linestyle, linewidth=1.8,
+            label=f"{name} ({int(f['n_runs'].max())} runs)",
         )  # fmt: skip
+        handles.append(line)
+        if panels:
+            ax.set_title(name, fontsize=8, loc="left")
+    handles += [
+        Patch(color="#777777", alpha=0.40, label="50% of runs (dark band)"),
+        Patch(color="#777777", alpha=0.15, label="90% of runs (light band)"),
+    ]
     m = _METRIC.get(metric)
-    ax.set_title(metric, fontsize=10, loc="left", pad=14)
-    if m is not None:
-        ax.text(
-            0.0,
-            1.01,
-            m.description,
-            transform=ax.transAxes,
-            fontsize=7.5,
-            color="#555555",
-            va="bottom",
-        )
-    ax.set_ylabel(m.unit if m else "", fontsize=8)
-    ax.tick_params(labelsize=8)
-    ax.grid(alpha=0.25, linewidth=0.5)
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    fig.text(
-        0.80,
-        0.12,
-        "line: median\ndark band: 50% of runs\nlight band: 90% of runs",
+    title = metric + (f": {m.description}" if m is not None else "")
+    fig.suptitle(title, x=0.07, ha="left", fontsize=9.5, y=1 - 0.12 / height, va="top")
+    axes[0].set_ylabel(m.unit if m else "", fontsize=8)
+    for ax in axes:
+        ax.tick_params(labelsize=8)
+        ax.grid(alpha=0.25, linewidth=0.5)
+    fig.legend(
+        handles=handles,
+        loc="lower left",
+        bbox_to_anchor=(0.07, 0.02 / height),
+        ncol=LEGEND_COLUMNS,
         fontsize=7,
-        color="#555555",
-        va="bottom",
+        frameon=False,
+        title="line: median of the runs",
+        title_fontsize=7,
+        alignment="left",
     )
-    return _png(fig, dpi)
+    return fig
+
+
+def fan_chart(
+    fans: pd.DataFrame, metric: str, scenarios: list[str], panels: bool = False, dpi: int = 90
+) -> bytes:
+    """`fan_figure` as PNG bytes."""
+    return _png(fan_figure(fans, metric, scenarios, panels, dpi), dpi)
 
 
 def country_maps(

@@ -48,21 +48,32 @@ def BatchSummary(batch):
     )
 
 
+def default_fans(names: list[str]) -> list[str]:
+    """The fans shown first: the current course and one other scenario (more fans on
+    one axes hide each other; add them, or one panel each, in the page)."""
+    first = library.DEFAULT if library.DEFAULT in names else names[0]
+    return [first, *[n for n in names if n != first][:1]]
+
+
 @solara.component
 def FanPanel(batch):
     metrics = [m.name for m in MODEL_METRICS if m.name in batch.monthly.columns]
     metric = solara.use_reactive(DEFAULT_METRIC if DEFAULT_METRIC in metrics else metrics[0])
     names = sorted(batch.monthly["scenario"].unique())
-    chosen = solara.use_reactive(names[:4])
-    solara.Select("Metric", values=metrics, value=metric)
-    solara.SelectMultiple("Scenarios", all_values=names, values=chosen)
+    chosen = solara.use_reactive(default_fans(names))
+    panels = solara.use_reactive(False)
+    with solara.Row(gap="12px"):
+        solara.Select("Metric", values=metrics, value=metric)
+        solara.SelectMultiple("Scenarios", all_values=names, values=chosen, classes=["sf-fans"])
+        solara.Checkbox(label="one panel per scenario", value=panels)
     png = solara.use_memo(
         lambda: fan_chart(
             quantile_bands(batch.monthly, metric.value, list(chosen.value) or None),
             metric.value,
             list(chosen.value),
+            panels=panels.value,
         ),
-        [id(batch), metric.value, tuple(chosen.value)],
+        [id(batch), metric.value, tuple(chosen.value), panels.value],
     )
     solara.Image(png, width="100%", classes=["sf-fan"])
 

@@ -27,8 +27,11 @@ MAP_QUANTITIES = {
 
 
 def results_root() -> Path:
-    """Where batch folders are looked for: $SOUTHFLANK_RESULTS_DIR or ./results."""
-    return Path(os.environ.get("SOUTHFLANK_RESULTS_DIR") or "results")
+    """Where batch folders are looked for: $SOUTHFLANK_RESULTS_DIR (set by
+    ``southflank viz --results``), else where results go (`sim.analysis.results_dir`)."""
+    from ..analysis.load import results_dir
+
+    return Path(os.environ.get("SOUTHFLANK_RESULTS_DIR") or results_dir())
 
 
 def list_batches(root: Path | None = None) -> list[Path]:

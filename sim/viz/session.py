@@ -16,11 +16,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from .. import library
 from .. import params as _params
 from ..calendar import format_month
+from ..diff import Difference, differences
 from ..model import LAYERS, SouthernFlankModel
 from ..roster import load_roster
+from ..run import simulate
 from ..scenario import SEA_ZONES, DCBPackage, Scenario
 from .charts import ChartRenderer
 from .mapview import MapRenderer
@@ -44,6 +48,9 @@ KEY_PARAMETERS: tuple[str, ...] = (
 )
 FRAMEWORK_GROUPS = ("MD", "ICI")
 EVENTS_SHOWN = 12
+# Event kinds the feed leaves out until asked: a monthly incident in every contested
+# sea zone would push everything else off the list.
+EVENTS_HIDDEN_BY_DEFAULT = ("naval_incident",)
 
 
 def naval_slider(zone: str) -> SliderSpec:
@@ -256,16 +263,98 @@ class Session:
                 self.step_ms.append((time.perf_counter() - t0) * 1000)
             return self.running
 
+    # -- what the run is ---------------------------------------------------------------
+    def changes(self) -> list[Difference]:
+        """How the running scenario differs from the scenario chosen (levers, parameters
+        applied on Reset); empty when it runs as its file says."""
+        return differences(self.base, self.spec)
+
+    def title(self) -> str:
+        """The header's name of the run: the scenario, and "modified" when levers or
+        parameters changed it."""
+        name = display_name(self.scenario)
+        n = len(self.changes())
+        return f"{name} (modified: {n} change{'s' if n != 1 else ''})" if n else name
+
+    def reference(self) -> tuple[str, Scenario] | None:
+        """What the charts' dashed line shows: the chosen scenario as its file says when
+        the levers changed it, else the current-course baseline (None when that is the
+        run itself)."""
+        if self.changes():
+            return f"{display_name(self.scenario)} as filed", self.base
+        if self.spec.name == library.DEFAULT:
+            return None
+        default = library.default_scenario()
+        if (default.start, default.months) != (self.spec.start, self.spec.months):
+            return None  # runs of other months do not pair month by month
+        return default.name, default
+
+    def reference_monthly(self):
+        """The reference run's monthly table (same seed), computed once per scenario
+        content and seed; None when there is no reference."""
+        ref = self.reference()
+        if ref is None:
+            return None, None
+        label, sc = ref
+        key = (sc.content_hash(), self.model.seed)
+        if key not in _REFERENCE_RUNS:
+            if len(_REFERENCE_RUNS) >= REFERENCE_RUNS_KEPT:
+                _REFERENCE_RUNS.pop(next(iter(_REFERENCE_RUNS)))
+            _REFERENCE_RUNS[key] = simulate(sc, seed=self.model.seed).monthly
+        return label, _REFERENCE_RUNS[key]
+
+    def events(
+        self, kinds: list[str] | None = None, actor: str | None = None, n: int = EVENTS_SHOWN
+    ) -> list[dict]:
+        """The latest `n` events of the run, newest first, of the given kinds (all when
+        None) and about one actor (every actor when None)."""
+        keep = None if kinds is None else set(kinds)
+        out = []
+        for e in reversed(self.model.state.events):
+            if keep is not None and e.get("kind") not in keep:
+                continue
+            if actor and e.get("iso3") != actor:
+                continue
+            out.append(e)
+            if len(out) >= n:
+                break
+        return out
+
+    def event_kinds(self) -> list[str]:
+        """The kinds of event logged so far, sorted."""
+        return sorted({e.get("kind", "") for e in self.model.state.events})
+
+    def scenario_yaml(self, name: str | None = None) -> str:
+        """The running scenario (levers and parameters applied) as a scenario file that
+        `southflank validate` accepts and `southflank run` runs to the same numbers."""
+        sc = self.spec
+        data = sc.model_dump(mode="json", exclude_none=True)
+        changed = [d.field for d in self.changes()]
+        data["name"] = name or (f"{sc.name}_modified" if changed else sc.name)
+        header = [
+            f"# Saved from the live map: {display_name(self.scenario)}"
+            + (f" with {', '.join(changed)} changed" if changed else ""),
+            f"# seed of the run shown: {self.model.seed}",
+        ]
+        body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+        return "\n".join(header) + "\n" + body
+
+    def map_renderer(self) -> MapRenderer:
+        """The map drawer of the current layer (one per layer, kept)."""
+        renderer = self._maps.get(self.layer)
+        if renderer is None:
+            renderer = self._maps[self.layer] = MapRenderer(self.layer)
+        return renderer
+
     def frame(self) -> Frame:
         """The pictures of the current month."""
         with self.lock:
             t0 = time.perf_counter()
-            renderer = self._maps.get(self.layer)
-            if renderer is None:
-                renderer = self._maps[self.layer] = MapRenderer(self.layer)
-            map_png = renderer.render(self.model)
+            map_png = self.map_renderer().render(self.model)
+            label, ref = self.reference_monthly()
+            self._charts.set_reference(ref, label)
             charts_png = self._charts.render(self.model.datacollector.get_model_vars_dataframe())
-            events = list(reversed(self.model.state.events[-EVENTS_SHOWN:]))
+            events = self.events()
             return Frame(
                 date=self.model.date,
                 month_index=self.model.state.month - self.model.spec.start,
@@ -276,12 +365,41 @@ class Session:
             )
 
 
+# Reference runs by (scenario content hash, seed): shared by the tabs of one server.
+_REFERENCE_RUNS: dict[tuple[str, int], object] = {}
+REFERENCE_RUNS_KEPT = 16
+
+
 def initial_scenario() -> str:
     """The scenario a new browser tab opens: `southflank viz SCENARIO` passes it in the
     SOUTHFLANK_VIZ_SCENARIO environment variable; the baseline otherwise."""
     import os
 
     return os.environ.get("SOUTHFLANK_VIZ_SCENARIO") or library.DEFAULT
+
+
+def initial_settings() -> dict[str, float]:
+    """The ``--set`` values of `southflank viz` (SOUTHFLANK_VIZ_SET, JSON): a new tab
+    starts with them applied, shown as changes from the scenario file."""
+    import json
+    import os
+
+    return json.loads(os.environ.get("SOUTHFLANK_VIZ_SET") or "{}")
+
+
+def new_session(scenario: str, settings: dict[str, float]) -> Session:
+    """A session of the scenario with registry settings applied: parameters as the
+    page's parameter overrides, levers as the sliders' values."""
+    session = Session(scenario)
+    params = {n: v for n, v in settings.items() if n not in _params.LEVERS}
+    for name, value in settings.items():
+        if name in _params.LEVERS:
+            p = _params.LEVERS[name]
+            session.levers.sliders[f"{p.section}.{p.field}"] = float(value)
+    if settings:
+        session.parameters = params
+        session.reset()
+    return session
 
 
 def scenario_choices(current: str) -> list[str]:
