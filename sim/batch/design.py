@@ -134,19 +134,43 @@ def _salib(method: str):
 
 
 def sample_matrix(method: str, problem: dict, n: int, seed: int | None) -> np.ndarray:
-    """SALib's raw sample (one row per point, unrounded) for the lhs, sobol and morris
-    designs: the matrix the matching SALib analyzer expects as ``X``."""
+    """SALib's sample (one row per point, unrounded) for the lhs, sobol and morris
+    designs, mapped exactly onto the problem's bounds: the matrix the matching SALib
+    analyzer expects as ``X``."""
     if method == "lhs":
-        return _salib(method).sample(problem, n, seed=seed)
-    if method == "sobol":
+        x = _salib(method).sample(problem, n, seed=seed)
+    elif method == "sobol":
         if n & (n - 1):
             raise DesignError(f"a Sobol design needs a power of two for --samples, got {n}")
-        return _salib(method).sample(
+        x = _salib(method).sample(
             problem, n, calc_second_order=SOBOL_SECOND_ORDER, scramble=True, seed=seed
         )
-    if method == "morris":
-        return _salib(method).sample(problem, n, num_levels=MORRIS_LEVELS, seed=seed)
-    raise DesignError(f"unknown sampled design {method!r}; allowed: lhs, sobol, morris")
+    elif method == "morris":
+        x = _salib(method).sample(problem, n, num_levels=MORRIS_LEVELS, seed=seed)
+    else:
+        raise DesignError(f"unknown sampled design {method!r}; allowed: lhs, sobol, morris")
+    return onto_bounds(x, problem["bounds"])
+
+
+# SALib scales its unit sample as low + u * (high - low); with u = 1 that can land a
+# float rounding past high (0.3 + 0.6 = 0.9000000000000001), which the registry refuses.
+ROUNDING = 1e-9  # of a range's width: what is rounding; anything more is a sampler fault
+
+
+def onto_bounds(x: np.ndarray, bounds: Sequence[Sequence[float]]) -> np.ndarray:
+    """A design matrix with each column inside its [low, high] exactly: values a float
+    rounding outside are set to the bound; a value further out is a DesignError."""
+    x = np.array(x, dtype=float)
+    low = np.array([b[0] for b in bounds], dtype=float)
+    high = np.array([b[1] for b in bounds], dtype=float)
+    slack = ROUNDING * (high - low)
+    far = (x < low - slack) | (x > high + slack)
+    if far.any():
+        i, j = np.argwhere(far)[0]
+        raise DesignError(
+            f"the sampler put column {j} at {x[i, j]!r}, outside [{low[j]}, {high[j]}]"
+        )
+    return np.clip(x, low, high)
 
 
 def points_from_matrix(names: list[str], matrix: np.ndarray) -> list[dict[str, float]]:
