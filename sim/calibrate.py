@@ -41,7 +41,8 @@ from scipy.stats import qmc
 from tqdm import tqdm
 
 from . import params as _params
-from .provenance import environment, now, write_json_atomic
+from .io import write_json_atomic
+from .provenance import environment, now
 from .replay import FACTS, replay_scenarios, score_result
 from .run import simulate
 from .scenario import Scenario

@@ -66,8 +66,15 @@ import pandas as pd
 from . import params as _params
 from .batch.design import MORRIS_LEVELS, SOBOL_SECOND_ORDER, sample_matrix
 from .calendar import format_month, parse_month
+from .io import (
+    FolderError,
+    atomic_write,
+    check_out_folder,
+    write_json_atomic,
+    write_text_atomic,
+)
 from .outcomes import HEADLINE, MODEL_METRICS
-from .provenance import environment, now, write_json_atomic
+from .provenance import environment, now
 from .scenario import Scenario
 
 DEFAULT_WINDOW = 12  # months averaged up to the horizon: monthly counts are Poisson-noisy
@@ -584,16 +591,10 @@ class SensitivityResult:
         paths = []
         for name in ("indices", "noise", "policies", "ranking_held"):
             path = out / f"{name}.csv"
-            tmp = path.with_suffix(".csv.tmp")
-            getattr(self, name).to_csv(tmp, index=False)
-            tmp.replace(path)
+            write_text_atomic(path, getattr(self, name).to_csv(index=False))
             paths.append(path)
-        png = out / "ranked.png"
-        self.plot(out / "ranked.tmp.png")
-        (out / "ranked.tmp.png").replace(png)
-        txt = out / "report.txt"
-        (out / "report.txt.tmp").write_text(self.report() + "\n", encoding="utf-8")
-        (out / "report.txt.tmp").replace(txt)
+        png = atomic_write(out / "ranked.png", self.plot)
+        txt = write_text_atomic(out / "report.txt", self.report() + "\n")
         return [*paths, png, txt]
 
 
@@ -601,16 +602,12 @@ def _check_out(out: Path, batch_plan, settings: dict) -> None:
     """Refuse a folder that holds anything but this analysis (or nothing)."""
     from .batch.storage import MANIFEST, BatchError, read_manifest
 
-    if out.exists() and not out.is_dir():
-        raise SensitivityInputError("out", f"{out} exists and is not a folder")
-    if not out.is_dir() or not any(out.iterdir()):
-        return
-    if not (out / MANIFEST).exists():
-        raise SensitivityInputError(
-            "out", f"{out} is not empty and holds no sensitivity analysis; choose a new folder"
-        )
     try:
+        if not check_out_folder(out, MANIFEST, "sensitivity analysis"):
+            return
         manifest = read_manifest(out)
+    except FolderError as exc:
+        raise SensitivityInputError("out", exc.detail) from None
     except BatchError as exc:
         raise SensitivityInputError("out", str(exc)) from None
     if manifest.get("plan_hash") == batch_plan.plan_hash:

@@ -47,6 +47,11 @@ SOBOL_SECOND_ORDER = True
 # A spawn key far beyond any replicate count: the design sampler's own random stream.
 DESIGN_STREAM = 2**31
 DEFAULT_BATCH_SEED = 20250701
+# The default cap on runs in one batch (and on points in one sampled design): a
+# million 10-year runs is ~10 CPU-hours a thousand and ~350 GB with every table. A
+# typo (--replicates 1000000000000, a grid of 10**15 points) is refused before
+# anything is allocated; a batch that really needs more says so (max_runs).
+MAX_RUNS = 1_000_000
 
 
 class DesignError(ValueError):
@@ -133,10 +138,36 @@ def _salib(method: str):
     return mod
 
 
-def sample_matrix(method: str, problem: dict, n: int, seed: int | None) -> np.ndarray:
+def design_points(method: str, n: int, d: int) -> int:
+    """How many points a design of N samples over d parameters has (before building
+    it: a grid of 10 levels over 15 parameters must be refused, not allocated)."""
+    return {
+        "grid": lambda: n**d,
+        "lhs": lambda: n,
+        "sobol": lambda: n * (2 * d + 2 if SOBOL_SECOND_ORDER else d + 2),
+        "morris": lambda: n * (d + 1),
+    }[method]()
+
+
+def check_size(points: int, max_points: int | None = None) -> None:
+    """DesignError if a design would have more than `max_points` (MAX_RUNS) points."""
+    cap = MAX_RUNS if max_points is None else max_points
+    if points > cap:
+        raise DesignError(
+            f"the design would have {points:,} points; at most {cap:,} (lower the samples "
+            "or the number of parameters, or raise max_runs)"
+        )
+
+
+def sample_matrix(
+    method: str, problem: dict, n: int, seed: int | None, max_points: int | None = None
+) -> np.ndarray:
     """SALib's sample (one row per point, unrounded) for the lhs, sobol and morris
     designs, mapped exactly onto the problem's bounds: the matrix the matching SALib
-    analyzer expects as ``X``."""
+    analyzer expects as ``X``. More than `max_points` (MAX_RUNS) points is refused
+    before anything is drawn."""
+    if method in ("lhs", "sobol", "morris"):
+        check_size(design_points(method, n, len(problem["names"])), max_points)
     if method == "lhs":
         x = _salib(method).sample(problem, n, seed=seed)
     elif method == "sobol":
@@ -188,8 +219,11 @@ def points_from_matrix(names: list[str], matrix: np.ndarray) -> list[dict[str, f
     return points
 
 
-def build_design(experiment: Experiment | None, batch_seed: int) -> Design:
-    """The design points of an experiment (one empty point when nothing varies)."""
+def build_design(
+    experiment: Experiment | None, batch_seed: int, max_points: int | None = None
+) -> Design:
+    """The design points of an experiment (one empty point when nothing varies);
+    DesignError if it would have more than `max_points` (MAX_RUNS)."""
     if experiment is None or not experiment.parameters:
         return Design()
     method = experiment.design
@@ -201,11 +235,12 @@ def build_design(experiment: Experiment | None, batch_seed: int) -> Design:
     if method == "grid":
         if n < 2:
             raise DesignError("a grid needs at least 2 levels per parameter (--samples >= 2)")
+        check_size(design_points("grid", n, len(names)), max_points)
         axes = [np.linspace(lo, hi, n) for lo, hi in problem["bounds"]]
         matrix = np.array(list(itertools.product(*axes)), dtype=float)
         seed = None
     else:
-        matrix = sample_matrix(method, problem, n, seed)
+        matrix = sample_matrix(method, problem, n, seed, max_points)
     return Design(
         method=method,
         names=names,

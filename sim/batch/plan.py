@@ -26,6 +26,7 @@ import yaml
 from pydantic import ValidationError
 
 from .. import library
+from ..io import check_out_folder
 from ..outcomes import MODEL_METRICS
 from ..params import defaults as parameter_defaults
 from ..params import suggest
@@ -33,10 +34,12 @@ from ..provenance import environment, now
 from ..scenario import Experiment, Scenario
 from .design import (
     DEFAULT_BATCH_SEED,
+    DEFAULT_SAMPLES,
+    MAX_RUNS,
     Design,
-    DesignError,
     build_design,
     check_design,
+    design_points,
     replicate_seeds,
 )
 from .storage import (
@@ -61,6 +64,11 @@ TARGET_MONTHS_PER_CHUNK = 2400
 # ... but a batch is cut into at least this many chunks when it has that many runs,
 # so that workers stay balanced and the progress bar moves.
 MIN_CHUNKS = 16
+# Disk per run and simulated month, by table: measured on 10-year runs of the baseline
+# (one-run chunks, the least compressed case), rounded up; with the monthly table the
+# share of its metrics stored. An estimate, checked against the free space before a
+# batch writes anything.
+BYTES_PER_RUN_MONTH = {"monthly": 320, "countries": 2700, "events": 90}
 
 ScenarioLike = str | Path | Scenario
 
@@ -159,6 +167,42 @@ def resolve_experiment(
         where = "--vary" if vary else "experiment"
         raise BatchError(f"{where}: " + "; ".join(msgs)) from None
     return exp, exp.replicates
+
+
+def estimate_bytes(
+    n_runs: int, months: int, tables: Sequence[str], columns: Sequence[str] | None = None
+) -> int:
+    """The disk a batch's tables will take, from BYTES_PER_RUN_MONTH."""
+    share = 1.0 if columns is None else (len(columns) + 2) / (len(MODEL_METRICS) + 2)
+    per = sum(BYTES_PER_RUN_MONTH[t] * (share if t == "monthly" else 1.0) for t in tables)
+    return int(n_runs * months * per)
+
+
+def check_disk(out: Path, needed: int) -> None:
+    """BatchError if the file system of `out` has less free space than `needed`."""
+    import shutil
+
+    probe = Path(out).absolute()
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    try:
+        free = shutil.disk_usage(probe).free
+    except OSError:
+        return  # cannot tell: the writers report a full disk if it comes to that
+    if needed > free:
+        raise BatchError(
+            f"the batch needs about {needed / 1e9:,.1f} GB and {probe} has "
+            f"{free / 1e9:,.1f} GB free; store fewer tables (tables=['monthly']), fewer "
+            "runs, or free some space"
+        )
+
+
+def _expected_points(exp: Experiment | None) -> int:
+    if exp is None or not exp.parameters:
+        return 1
+    return design_points(
+        exp.design, exp.samples or DEFAULT_SAMPLES[exp.design], len(exp.parameters)
+    )
 
 
 def chunk_size_for(n_runs: int, months: int) -> int:
@@ -301,6 +345,7 @@ def make_plan(
     tables: Sequence[str] = TABLES,
     columns: Sequence[str] | None = None,
     vary: Mapping[str, tuple[float | None, float | None]] | None = None,
+    max_runs: int | None = None,
 ) -> Plan:
     """Validate the inputs and lay out every run (nothing is written).
 
@@ -314,6 +359,8 @@ def make_plan(
         columns: the monthly metrics to store (default all); date and step are kept.
         vary: parameter name -> (low, high) to vary instead of the experiment block's
             (None: the registry's bound); not with an explicit `Design`.
+        max_runs: the most runs the batch may have (default MAX_RUNS, a million),
+            checked before any design point, seed or run row is made.
 
     See `sim.batch.run_batch` for the other arguments.
     """
@@ -339,19 +386,30 @@ def make_plan(
         if replicates is not None and (isinstance(replicates, bool) or replicates < 1):
             raise BatchError(f"--replicates must be at least 1, got {replicates}")
         reps = replicates or DEFAULT_REPLICATES
-        try:
-            des = check_design(design)
-        except DesignError as exc:
-            raise BatchError(str(exc)) from None
+        n_points = len(design.points)
     else:
         exp, reps = resolve_experiment(
             [p.scenario for p in planned], design, samples, replicates, vary
         )
-        try:
-            des = build_design(exp, batch_seed)
-        except ValueError as exc:
-            raise BatchError(str(exc)) from None
-    subsets = _check_scenario_points(scenario_points, names, len(des.points))
+        n_points = _expected_points(exp)
+    cap = MAX_RUNS if max_runs is None else max_runs
+    if isinstance(cap, bool) or not isinstance(cap, int) or cap < 1:
+        raise BatchError(f"max_runs must be a whole number >= 1, got {max_runs!r}")
+    subsets = _check_scenario_points(scenario_points, names, n_points)
+    per_replicate = sum(len((subsets or {}).get(p.scenario.name, range(n_points))) for p in planned)
+    if per_replicate * reps > cap:
+        raise BatchError(
+            f"the batch would have {per_replicate * reps:,} runs ({len(planned)} scenario(s) "
+            f"x {n_points:,} point(s) x {reps:,} replicate(s)); at most {cap:,} by default: "
+            "lower the replicates or samples, or raise max_runs (--max-runs)"
+        )
+    try:
+        if isinstance(design, Design):
+            des = check_design(design)
+        else:
+            des = build_design(exp, batch_seed, cap)
+    except ValueError as exc:
+        raise BatchError(str(exc)) from None
     seeds = replicate_seeds(batch_seed, reps)
     runs = _run_table(planned, des, seeds, subsets)
     months = max(p.scenario.months for p in planned)
@@ -369,15 +427,9 @@ def default_out(plan: Plan, root: str | Path = "results") -> Path:
 
 def check_batch_out(out: Path, plan: Plan) -> bool:
     """True if `out` already holds this very batch (then it is resumed); raise if it
-    holds anything else; False if it is new or empty."""
-    if out.exists() and not out.is_dir():
-        raise BatchError(f"--out: {out} exists and is not a folder")
-    if not out.is_dir() or not any(out.iterdir()):
+    holds anything else (FolderError, BatchError); False if it is new or empty."""
+    if not check_out_folder(out, MANIFEST, "batch"):
         return False
-    if not (out / MANIFEST).exists():
-        raise BatchError(
-            f"--out: {out} is not empty and holds no batch; choose a new or empty folder"
-        )
     manifest = read_manifest(out)
     if manifest.get("plan_hash") == plan.plan_hash:
         return True
@@ -437,6 +489,9 @@ def create_batch(plan: Plan, out: Path, label: str | None = None, meta: dict | N
     out.mkdir(parents=True, exist_ok=True)
     for sub in (*plan.tables, DONE, FAILURES):
         (out / sub).mkdir(exist_ok=True)
-    write_parquet_atomic(plan.runs, out / RUNS)
+    runs = write_parquet_atomic(plan.runs, out / RUNS)
+    manifest = _manifest(plan, out, label, meta)
+    # ties the manifest to this run table: a manifest copied from another batch is refused
+    manifest["runs_sha256"] = runs["sha256"]
     # the manifest last: a folder with a manifest is a complete, resumable batch
-    write_json_atomic(out / MANIFEST, _manifest(plan, out, label, meta))
+    write_json_atomic(out / MANIFEST, manifest)

@@ -13,12 +13,13 @@ import contextlib
 import sys
 
 from ..batch import DESIGNS, EXECUTORS, BatchError
-from ..batch.design import DesignError
+from ..batch.design import MAX_RUNS, DesignError
 from ..batch.executors import ExecutorError, check_executor
 from ..batch.plan import default_out, make_plan
 from ..batch.runner import run_plan
 from ..batch.storage import TABLES
-from . import InputError
+from ..io import FolderError
+from . import InputError, seed_arg
 
 COMMAND = "batch"
 HELP = "run scenarios x design points x replicates into a batch folder"
@@ -48,6 +49,8 @@ def batch_errors():
     """Bad batch input becomes an InputError (exit code 2)."""
     try:
         yield
+    except FolderError as exc:
+        raise InputError(f"--{exc.field.replace('_', '-')}: {exc.detail}") from None
     except (BatchError, DesignError, ExecutorError) as exc:
         raise InputError(str(exc)) from None
 
@@ -60,6 +63,8 @@ def report(summary) -> int:
         f"of {summary.n_runs} runs ({summary.ran_runs} run now in {summary.seconds:.1f} s, "
         f"{rate:.1f} runs/s)"
     )
+    for line in summary.repaired:
+        print(f"rerun a damaged chunk: {line}")
     print(f"results: {summary.path.resolve()}")
     if summary.failed:
         print(
@@ -95,12 +100,19 @@ def add_arguments(p) -> None:
         "experiment parameters; design lhs unless --design says otherwise "
         "(`southflank parameters` lists the names)",
     )
-    p.add_argument("--seed", type=int, default=None, help="batch seed (default 20250701)")
+    p.add_argument("--seed", type=seed_arg, default=None, help="batch seed (default 20250701)")
     p.add_argument(
         "--out", default=None, help="batch folder (default results/<date>-<time>-<hash>)"
     )
     p.add_argument(
         "--chunk-size", type=int, default=None, help="runs per task (default: chosen for you)"
+    )
+    p.add_argument(
+        "--max-runs",
+        type=int,
+        default=None,
+        help=f"refuse a batch of more runs than this (default {MAX_RUNS:,}; checked "
+        "before anything is allocated or written)",
     )
     p.add_argument(
         "--tables",
@@ -163,6 +175,7 @@ def run(args) -> int:
             chunk_size=args.chunk_size,
             tables=_tables(args.tables),
             vary=parse_vary(args.vary),
+            max_runs=args.max_runs,
         )
         out = default_out(plan) if args.out is None else args.out
         print(

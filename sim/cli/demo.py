@@ -20,7 +20,7 @@ from ..batch.runner import run_plan
 from ..batch.storage import MANIFEST
 from ..outcomes import HEADLINE
 from ..scenario import ScenarioError
-from . import InputError
+from . import InputError, seed_arg
 from .batch import batch_errors, report
 
 COMMAND = "demo"
@@ -36,7 +36,7 @@ def add_arguments(p) -> None:
     p.add_argument("--workers", type=int, default=2, help="local worker processes (default 2)")
     p.add_argument(
         "--seed",
-        type=int,
+        type=seed_arg,
         default=DEFAULT_BATCH_SEED,
         help=f"batch seed (default {DEFAULT_BATCH_SEED})",
     )

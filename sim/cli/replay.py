@@ -13,9 +13,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ..batch.executors import check_executor
-from ..provenance import write_json_atomic
+from ..io import write_json_atomic, write_text_atomic
 from ..replay import FACTS, ReplayReport, run_replay
-from . import InputError
+from . import InputError, seed_arg
 from .batch import add_executor_arguments, batch_errors, progress_flag
 
 COMMAND = "replay"
@@ -33,7 +33,7 @@ def add_arguments(p) -> None:
         help=f"replicates per variant (default {DEFAULT_REPLICATES})",
     )
     p.add_argument(
-        "--seed", type=int, default=DEFAULT_SEED, help=f"batch seed (default {DEFAULT_SEED})"
+        "--seed", type=seed_arg, default=DEFAULT_SEED, help=f"batch seed (default {DEFAULT_SEED})"
     )
     p.add_argument("--out", default=None, help="batch folder (default results/<date>-<hash>)")
     p.add_argument(
@@ -97,9 +97,7 @@ def save_report(report: ReplayReport) -> list[str]:
         (pd.concat(frames, ignore_index=True), card_path),
         (report.series, series_path),
     ):
-        tmp = path.with_suffix(".csv.tmp")
-        df.to_csv(tmp, index=False)
-        tmp.replace(path)
+        write_text_atomic(path, df.to_csv(index=False))
     write_json_atomic(
         out / "replay.json",
         {

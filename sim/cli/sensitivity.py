@@ -17,7 +17,7 @@ from __future__ import annotations
 import sys
 import time
 
-from . import InputError
+from . import InputError, seed_arg
 from .batch import add_executor_arguments, progress_flag
 
 COMMAND = "sensitivity"
@@ -60,7 +60,7 @@ def add_arguments(p) -> None:
     p.add_argument(
         "--window", type=int, default=12, help="months averaged up to the horizon (default 12)"
     )
-    p.add_argument("--seed", type=int, default=None, help="batch seed (default 20250701)")
+    p.add_argument("--seed", type=seed_arg, default=None, help="batch seed (default 20250701)")
     p.add_argument(
         "--out",
         default=None,
