@@ -113,17 +113,14 @@ class Verification:
 def verify(path: str | Path) -> Verification:
     """Check a batch folder byte for byte: the manifest, the run table against the
     manifest's checksum, and every finished chunk's files against the sizes and SHA-256
-    its done marker recorded. Reads every file once; writes nothing."""
+    its done marker recorded. Reads every file once; writes nothing. A damaged or
+    foreign manifest or run table is a BatchError; damaged chunks are ``problems``."""
     path = Path(path)
     manifest = read_manifest(path)
-    problems = []
-    try:
-        read_runs(path, manifest, columns=["run_id"])
-    except BatchError as exc:
-        problems.append(str(exc))
+    read_runs(path, manifest, columns=["run_id"])  # BatchError: not this batch's manifest
     done = done_chunks(path)
     damaged = damaged_chunks(path, manifest, done, checksums=True)
-    problems += [f"{chunk_name(i)}: {why}" for i, why in damaged.items()]
+    problems = [f"{chunk_name(i)}: {why}" for i, why in damaged.items()]
     n_files = n_bytes = 0
     for index, marker in done.items():
         if index in damaged:
