@@ -106,13 +106,16 @@ def _bounded(submit: Callable, tasks: Iterable, limit: int, wait_any: Callable) 
 
 
 def _head_alive(pid: int) -> bool:
+    """Whether the head process runs (a zombie, killed but not yet reaped, does not)."""
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, PermissionError):  # gone, or the pid reused by another user
         return False
-    except PermissionError:  # pragma: no cover - the pid was reused by another user
-        return False
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):  # not Linux
+        return True
 
 
 def _watch_head(head: int) -> None:
