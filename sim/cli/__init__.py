@@ -137,7 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args._run(args) or 0)
     except _known_errors() as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        field = getattr(exc, "field", None)
+        text = f"--{field.replace('_', '-')}: {exc.detail}" if hasattr(exc, "detail") else exc
+        print(f"error: {text if field else exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
