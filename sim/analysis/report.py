@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import base64
 import html
-import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
+from ..io import atomic_write, write_text_atomic
 from .brief import (
     FOREST_METRICS,
     HEADLINE,
@@ -213,17 +212,15 @@ def write(
     brief = build(batch, baseline, horizons, metrics)
     md_path = out.with_suffix(".md")
     fig_dir = out.with_name(out.stem + "_files")
+    page, md = to_html(brief), to_markdown(brief, fig_dir.name)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".report-") as tmp:
-        tmp = Path(tmp)
-        (tmp / "figs").mkdir()
+
+    def figures(tmp: Path) -> None:
+        tmp.mkdir()
         for item in brief.items:
-            (tmp / "figs" / f"{item.name}.png").write_bytes(item.png)
-        (tmp / "report.html").write_text(to_html(brief), encoding="utf-8")
-        (tmp / "report.md").write_text(to_markdown(brief, fig_dir.name), encoding="utf-8")
-        if fig_dir.exists():
-            shutil.rmtree(fig_dir)
-        (tmp / "figs").replace(fig_dir)
-        (tmp / "report.md").replace(md_path)
-        (tmp / "report.html").replace(out)
+            (tmp / f"{item.name}.png").write_bytes(item.png)
+
+    atomic_write(fig_dir, figures)
+    write_text_atomic(md_path, md)
+    write_text_atomic(out, page)
     return out, md_path

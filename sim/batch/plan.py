@@ -27,6 +27,7 @@ from pydantic import ValidationError
 
 from .. import library
 from ..errors import ArgumentError
+from ..io import check_out_folder
 from ..outcomes import MODEL_METRICS
 from ..params import defaults as parameter_defaults
 from ..params import suggest
@@ -34,10 +35,13 @@ from ..provenance import environment, now
 from ..scenario import Experiment, Scenario
 from .design import (
     DEFAULT_BATCH_SEED,
+    DEFAULT_SAMPLES,
+    MAX_RUNS,
     Design,
     DesignError,
     build_design,
     check_design,
+    design_points,
     replicate_seeds,
 )
 from .storage import (
@@ -62,6 +66,11 @@ TARGET_MONTHS_PER_CHUNK = 2400
 # ... but a batch is cut into at least this many chunks when it has that many runs,
 # so that workers stay balanced and the progress bar moves.
 MIN_CHUNKS = 16
+# Disk per run and simulated month, by table: measured on 10-year runs of the baseline
+# (one-run chunks, the least compressed case), rounded up; with the monthly table the
+# share of its metrics stored. An estimate, checked against the free space before a
+# batch writes anything.
+BYTES_PER_RUN_MONTH = {"monthly": 320, "countries": 2700, "events": 90}
 
 ScenarioLike = str | Path | Scenario
 
@@ -172,6 +181,84 @@ def _experiment_error(exc: ValidationError, vary: bool) -> BatchError:
         for e in exc.errors()
     )
     return PlanError("vary", msgs) if vary else BatchError(f"experiment: {msgs}")
+
+
+def estimate_bytes(
+    n_runs: int, months: int, tables: Sequence[str], columns: Sequence[str] | None = None
+) -> int:
+    """The disk a batch's tables will take, from BYTES_PER_RUN_MONTH."""
+    share = 1.0 if columns is None else (len(columns) + 2) / (len(MODEL_METRICS) + 2)
+    per = sum(BYTES_PER_RUN_MONTH[t] * (share if t == "monthly" else 1.0) for t in tables)
+    return int(n_runs * months * per)
+
+
+def check_disk(out: Path, needed: int) -> None:
+    """BatchError if the file system of `out` has less free space than `needed`."""
+    import shutil
+
+    probe = Path(out).absolute()
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    try:
+        free = shutil.disk_usage(probe).free
+    except OSError:
+        return  # cannot tell: the writers report a full disk if it comes to that
+    if needed > free:
+        raise BatchError(
+            f"the batch needs about {needed / 1e9:,.1f} GB and {probe} has "
+            f"{free / 1e9:,.1f} GB free; store fewer tables (tables=['monthly']), fewer "
+            "runs, or free some space"
+        )
+
+
+def _expected_points(exp: Experiment | None) -> int:
+    if exp is None or not exp.parameters:
+        return 1
+    return design_points(
+        exp.design, exp.samples or DEFAULT_SAMPLES[exp.design], len(exp.parameters)
+    )
+
+
+def _check_run_cap(
+    planned: list[PlannedScenario],
+    n_points: int,
+    reps: int,
+    subsets: dict[str, list[int]] | None,
+    max_runs: int | None,
+) -> int:
+    """The cap on runs (`max_runs`, default MAX_RUNS), checked against the batch's
+    number of runs before any design point, seed or run row is made."""
+    cap = MAX_RUNS if max_runs is None else max_runs
+    if isinstance(cap, bool) or not isinstance(cap, int) or cap < 1:
+        raise PlanError("max_runs", f"must be a whole number >= 1, got {max_runs!r}")
+    per_replicate = sum(len((subsets or {}).get(p.scenario.name, range(n_points))) for p in planned)
+    if per_replicate * reps > cap:
+        default = f" (the default; {MAX_RUNS:,})" if max_runs is None else ""
+        raise PlanError(
+            "max_runs",
+            f"the batch would have {per_replicate * reps:,} runs ({len(planned)} scenario(s) "
+            f"x {n_points:,} point(s) x {reps:,} replicate(s)); at most {cap:,}{default}: "
+            "lower the replicates or samples, or raise max_runs",
+        )
+    return cap
+
+
+def _make_design(
+    design: str | Design | None, exp: Experiment | None, batch_seed: int, cap: int
+) -> Design:
+    """A caller's `Design` checked, or the experiment's design built (at most `cap`
+    points); PlanError naming the argument at fault."""
+    if isinstance(design, Design):
+        try:
+            return check_design(design)
+        except DesignError as exc:
+            raise PlanError("design", str(exc)) from None
+    try:
+        return build_design(exp, batch_seed, cap)
+    except DesignError as exc:
+        raise PlanError(exc.argument, exc.detail) from None
+    except ValueError as exc:
+        raise BatchError(str(exc)) from None
 
 
 def chunk_size_for(n_runs: int, months: int) -> int:
@@ -315,6 +402,7 @@ def make_plan(
     tables: Sequence[str] = TABLES,
     columns: Sequence[str] | None = None,
     vary: Mapping[str, tuple[float | None, float | None]] | None = None,
+    max_runs: int | None = None,
 ) -> Plan:
     """Validate the inputs and lay out every run (nothing is written).
 
@@ -328,6 +416,8 @@ def make_plan(
         columns: the monthly metrics to store (default all); date and step are kept.
         vary: parameter name -> (low, high) to vary instead of the experiment block's
             (None: the registry's bound); not with an explicit `Design`.
+        max_runs: the most runs the batch may have (default MAX_RUNS, a million),
+            checked before any design point, seed or run row is made.
 
     See `sim.batch.run_batch` for the other arguments.
     """
@@ -354,21 +444,15 @@ def make_plan(
         if replicates is not None and (isinstance(replicates, bool) or replicates < 1):
             raise PlanError("replicates", f"must be at least 1, got {replicates}")
         reps = replicates or DEFAULT_REPLICATES
-        try:
-            des = check_design(design)
-        except DesignError as exc:
-            raise PlanError("design", str(exc)) from None
+        exp, n_points = None, len(design.points)
     else:
         exp, reps = resolve_experiment(
             [p.scenario for p in planned], design, samples, replicates, vary
         )
-        try:
-            des = build_design(exp, batch_seed)
-        except DesignError as exc:
-            raise PlanError(exc.argument, exc.detail) from None
-        except ValueError as exc:
-            raise BatchError(str(exc)) from None
-    subsets = _check_scenario_points(scenario_points, names, len(des.points))
+        n_points = _expected_points(exp)
+    subsets = _check_scenario_points(scenario_points, names, n_points)
+    cap = _check_run_cap(planned, n_points, reps, subsets, max_runs)
+    des = _make_design(design, exp, batch_seed, cap)
     seeds = replicate_seeds(batch_seed, reps)
     runs = _run_table(planned, des, seeds, subsets)
     months = max(p.scenario.months for p in planned)
@@ -386,15 +470,9 @@ def default_out(plan: Plan, root: str | Path = "results") -> Path:
 
 def check_batch_out(out: Path, plan: Plan) -> bool:
     """True if `out` already holds this very batch (then it is resumed); raise if it
-    holds anything else; False if it is new or empty."""
-    if out.exists() and not out.is_dir():
-        raise PlanError("out", f"{out} exists and is not a folder")
-    if not out.is_dir() or not any(out.iterdir()):
+    holds anything else (FolderError, BatchError); False if it is new or empty."""
+    if not check_out_folder(out, MANIFEST, "batch"):
         return False
-    if not (out / MANIFEST).exists():
-        raise PlanError(
-            "out", f"{out} is not empty and holds no batch; choose a new or empty folder"
-        )
     manifest = read_manifest(out)
     if manifest.get("plan_hash") == plan.plan_hash:
         return True
@@ -455,6 +533,9 @@ def create_batch(plan: Plan, out: Path, label: str | None = None, meta: dict | N
     out.mkdir(parents=True, exist_ok=True)
     for sub in (*plan.tables, DONE, FAILURES):
         (out / sub).mkdir(exist_ok=True)
-    write_parquet_atomic(plan.runs, out / RUNS)
+    runs = write_parquet_atomic(plan.runs, out / RUNS)
+    manifest = _manifest(plan, out, label, meta)
+    # ties the manifest to this run table: a manifest copied from another batch is refused
+    manifest["runs_sha256"] = runs["sha256"]
     # the manifest last: a folder with a manifest is a complete, resumable batch
-    write_json_atomic(out / MANIFEST, _manifest(plan, out, label, meta))
+    write_json_atomic(out / MANIFEST, manifest)
