@@ -125,6 +125,63 @@ def _violence() -> list[str]:
     return out
 
 
+def _replay_against_start() -> list[str]:
+    """The replay's median state in 2025-06 beside the 2025 start (a finding, not a fit:
+    2023-2025 outcomes are validation data)."""
+    from sim import library, simulate
+    from sim.batch.design import replicate_seeds
+    from sim.model import SouthernFlankModel
+
+    replay = library.load("historical_2019_replay")
+    runs = [simulate(replay, seed=s) for s in replicate_seeds(2019, 20)]
+    rows = [r.countries[r.countries.date == "2025-06"].set_index("iso3") for r in runs]
+    start = SouthernFlankModel(library.load("hague_2025_baseline"), seed=1)
+    s, thr = start.state, start.p.aligned_threshold
+    out = [
+        "\n## The replay's 2025 against the 2025 start\n",
+        "Median over 20 replicates of the scheduled replay in 2025-06 beside the 2025-07 "
+        "start. Tolerances: the same camp; presence within 0.25; violence within 25%. "
+        "Rows outside a tolerance are listed (findings about the replay's end state: "
+        "2023-2025 outcomes are validation data and are not fitted).\n",
+        "| actor | camp replay / start | Russian presence replay / start "
+        "| Western presence replay / start | outside |",
+        "|---|---|---|---|---|",
+    ]
+    outside = 0
+    for i, code in enumerate(s.codes):
+        if not s.region_member[i]:
+            continue
+        align = float(np.median([r.alignment[code] for r in rows]))
+        rp = float(np.median([r.russian_presence[code] for r in rows]))
+        wp = float(np.median([r.western_presence[code] for r in rows]))
+        miss = []
+        if _camp(align, thr) != _camp(s.alignment[i], thr):
+            miss.append("camp")
+        if abs(rp - s.rpres[i]) > 0.25:
+            miss.append("Russian presence")
+        if abs(wp - s.wpres[i]) > 0.25:
+            miss.append("Western presence")
+        if miss:
+            outside += 1
+            out.append(
+                f"| {code} | {_camp(align, thr)} / {_camp(s.alignment[i], thr)} "
+                f"| {rp:.2f} / {s.rpres[i]:.2f} | {wp:.2f} / {s.wpres[i]:.2f} "
+                f"| {', '.join(miss)} |"
+            )
+    members = int(s.region_member.sum())
+    deaths = [float(r.monthly.jihadist_deaths_sahel.iloc[-7:].mean()) for r in runs]
+    first = start.recorder
+    start.step()
+    d0 = float(first.monthly().jihadist_deaths_sahel.iloc[0])
+    out.append(
+        f"\n{members - outside} of {members} actors inside every tolerance. Central-Sahel "
+        f"violence (deaths per year, GTI scale): the replay's 2025 median "
+        f"{np.median(deaths):,.0f}, the 2025 start {d0:,.0f} (observed 2024 GTI deaths); "
+        f"{'inside' if abs(np.median(deaths) / d0 - 1) <= 0.25 else 'outside'} 25%."
+    )
+    return out
+
+
 def render() -> str:
     from sim.params import PARAMETERS
 
@@ -132,6 +189,7 @@ def render() -> str:
     for date, scenario in STARTS:
         lines += _table(date, scenario)
     lines += _violence()
+    lines += _replay_against_start()
     return "\n".join(lines) + "\n"
 
 

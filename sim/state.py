@@ -321,8 +321,11 @@ def _material_weight(idx: dict[str, int]) -> np.ndarray:
     """Each producer's share-weighted importance for EU raw-material supply lines."""
     weight = np.zeros(len(idx))
     for row in load_table("resources.csv").itertuples():
-        # only a producer's share (%) of an EU supply line counts; other rows are context
-        if row.producer in idx and row.indicator.startswith("share_of_eu_"):
+        # only a producer's share (%) of an EU supply line counts, once per material:
+        # by volume (a value share restates the same supply line, Algerian gas); other
+        # rows are context
+        share = row.indicator.startswith("share_of_eu_")
+        if row.producer in idx and share and not row.indicator.endswith("_value_pct"):
             weight[idx[row.producer]] += float(row.value) / 100.0
     return weight / weight.sum() if weight.sum() > 0 else weight
 

@@ -222,6 +222,11 @@ def test_a_huge_batch_is_refused_before_anything_is_allocated(scenario_file, tmp
     assert main(["batch", str(grid), "--out", str(out)]) == 2
     assert "1,000,000,000,000,000 point(s)" in capsys.readouterr().err
     assert time.perf_counter() - t0 < 30 and not out.exists()
+    # deep uncertainty: the draws are counted before one is drawn
+    assert main(["batch", str(scenario_file), "--uncertain", str(10**12), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --uncertain: the design would have 1,000,000,000,000 points")
+    assert time.perf_counter() - t0 < 30 and not out.exists()
 
 
 def test_the_run_cap_can_be_raised_explicitly(scenario_file, tmp_path, capsys):

@@ -42,7 +42,9 @@ from .design import (
     build_design,
     check_design,
     design_points,
+    design_seed,
     replicate_seeds,
+    uncertain_design,
 )
 from .storage import (
     DONE,
@@ -219,28 +221,34 @@ def _expected_points(exp: Experiment | None) -> int:
     )
 
 
+def _run_cap(max_runs: int | None) -> int:
+    """The most runs a batch may have: `max_runs`, checked, or MAX_RUNS."""
+    cap = MAX_RUNS if max_runs is None else max_runs
+    if isinstance(cap, bool) or not isinstance(cap, int) or cap < 1:
+        raise PlanError("max_runs", f"must be a whole number >= 1, got {max_runs!r}")
+    return cap
+
+
 def _check_run_cap(
     planned: list[PlannedScenario],
     n_points: int,
     reps: int,
     subsets: dict[str, list[int]] | None,
-    max_runs: int | None,
-) -> int:
-    """The cap on runs (`max_runs`, default MAX_RUNS), checked against the batch's
-    number of runs before any design point, seed or run row is made."""
-    cap = MAX_RUNS if max_runs is None else max_runs
-    if isinstance(cap, bool) or not isinstance(cap, int) or cap < 1:
-        raise PlanError("max_runs", f"must be a whole number >= 1, got {max_runs!r}")
+    cap: int,
+    default: bool,
+) -> None:
+    """PlanError (``max_runs``) if the batch would have more than `cap` runs, checked
+    before any design point, seed or run row is made (`default`: the cap is MAX_RUNS,
+    not the caller's)."""
     per_replicate = sum(len((subsets or {}).get(p.scenario.name, range(n_points))) for p in planned)
     if per_replicate * reps > cap:
-        default = f" (the default; {MAX_RUNS:,})" if max_runs is None else ""
+        said = " (the default)" if default else ""
         raise PlanError(
             "max_runs",
             f"the batch would have {per_replicate * reps:,} runs ({len(planned)} scenario(s) "
-            f"x {n_points:,} point(s) x {reps:,} replicate(s)); at most {cap:,}{default}: "
+            f"x {n_points:,} point(s) x {reps:,} replicate(s)); at most {cap:,}{said}: "
             "lower the replicates or samples, or raise max_runs",
         )
-    return cap
 
 
 def _make_design(
@@ -403,6 +411,7 @@ def make_plan(
     columns: Sequence[str] | None = None,
     vary: Mapping[str, tuple[float | None, float | None]] | None = None,
     max_runs: int | None = None,
+    uncertain: int | None = None,
 ) -> Plan:
     """Validate the inputs and lay out every run (nothing is written).
 
@@ -418,6 +427,9 @@ def make_plan(
             (None: the registry's bound); not with an explicit `Design`.
         max_runs: the most runs the batch may have (default MAX_RUNS, a million),
             checked before any design point, seed or run row is made.
+        uncertain: N Latin-hypercube draws of the registry's uncertain parameters
+            (`sim.batch.design.uncertain_design`) as the design; not with another
+            design, `vary` or an experiment block.
 
     See `sim.batch.run_batch` for the other arguments.
     """
@@ -436,6 +448,8 @@ def make_plan(
     batch_seed = DEFAULT_BATCH_SEED if seed is None else int(seed)
     if batch_seed < 0:
         raise PlanError("seed", f"must be 0 or more, got {batch_seed}")
+    cap = _run_cap(max_runs)
+    design = _with_uncertain(planned, design, samples, vary, uncertain, batch_seed, cap)
     if isinstance(design, Design):
         if vary:
             raise PlanError("vary", "an explicit design already fixes its points")
@@ -451,7 +465,7 @@ def make_plan(
         )
         n_points = _expected_points(exp)
     subsets = _check_scenario_points(scenario_points, names, n_points)
-    cap = _check_run_cap(planned, n_points, reps, subsets, max_runs)
+    _check_run_cap(planned, n_points, reps, subsets, cap, max_runs is None)
     des = _make_design(design, exp, batch_seed, cap)
     seeds = replicate_seeds(batch_seed, reps)
     runs = _run_table(planned, des, seeds, subsets)
@@ -460,6 +474,26 @@ def make_plan(
         raise PlanError("chunk_size", f"must be at least 1, got {chunk_size}")
     size = chunk_size or chunk_size_for(len(runs), months)
     return Plan(planned, des, batch_seed, seeds, runs, size, subsets, tables, columns)
+
+
+def _with_uncertain(planned, design, samples, vary, n, batch_seed, cap):
+    """The design of a batch under deep uncertainty (`make_plan`'s ``uncertain``: N
+    draws, `sim.batch.design.uncertain_design`, at most `cap`), or `design` unchanged
+    without it."""
+    if n is None:
+        return design
+    for name, value in (("design", design), ("samples", samples), ("vary", vary)):
+        if value:
+            raise PlanError(name, "not with uncertain, whose draws are the batch's design")
+    if any(p.scenario.experiment is not None for p in planned):
+        raise PlanError(
+            "uncertain", "a scenario declares an experiment: block; a batch runs one design"
+        )
+    fixed = sorted({k for p in planned for k in p.scenario.parameters})
+    try:
+        return uncertain_design(n, design_seed(batch_seed), fixed, cap)
+    except DesignError as exc:
+        raise PlanError(exc.argument, exc.detail) from None
 
 
 def default_out(plan: Plan, root: str | Path = "results") -> Path:

@@ -260,6 +260,7 @@ def run_batch(
     meta: dict | None = None,
     vary: Mapping[str, tuple[float | None, float | None]] | None = None,
     max_runs: int | None = None,
+    uncertain: int | None = None,
 ) -> BatchSummary:
     """Run scenarios x design points x replicates and write the batch to `out`.
 
@@ -291,6 +292,8 @@ def run_batch(
             scenarios' experiment block (None: the registry's bound).
         max_runs: the most runs allowed (default sim.batch.design.MAX_RUNS, a
             million); a larger batch is refused before anything is allocated.
+        uncertain: N Latin-hypercube draws of the registry's uncertain parameters as
+            the design (deep uncertainty; replicate r keeps its seed in every draw).
 
     Nothing is written when an input is bad (BatchError), the batch would not fit on
     the disk, or the executor cannot start. While it writes, the batch holds the
@@ -310,6 +313,7 @@ def run_batch(
         columns=columns,
         vary=vary,
         max_runs=max_runs,
+        uncertain=uncertain,
     )
     return run_plan(
         plan,
