@@ -3,7 +3,6 @@ back to a scenario, a seed, a package version and a commit."""
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 import subprocess
@@ -57,10 +56,3 @@ def environment() -> dict:
         "versions": versions(),
         "platform": platform.platform(),
     }
-
-
-def write_json_atomic(path: Path, data: dict) -> None:
-    """Write JSON so that a reader never sees half a file."""
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
-    tmp.replace(path)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .io import atomic_write
 from .model import SouthernFlankModel
 from .outcomes import events_frame
 from .scenario import Scenario
@@ -50,21 +51,21 @@ class Result:
         return ev[ev.iso3 == iso3].reset_index(drop=True)
 
     def save(self, out: str | Path, fmt: str = "parquet") -> list[Path]:
-        """Write the three tables to a folder (Parquet or CSV); returns the paths."""
+        """Write the three tables to a folder (Parquet or CSV), each atomically;
+        returns the paths."""
+        if fmt not in ("parquet", "csv"):
+            raise ValueError(f"unknown format {fmt!r}; allowed: parquet, csv")
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         paths = []
         for name in ("monthly", "countries", "events"):
             df = getattr(self, name)
-            path = out / f"{name}.{fmt}"
-            tmp = path.with_suffix(path.suffix + ".tmp")
             if fmt == "parquet":
-                df.to_parquet(tmp, index=False)
-            elif fmt == "csv":
-                df.to_csv(tmp, index=False)
+                path = atomic_write(
+                    out / f"{name}.parquet", lambda t, df=df: df.to_parquet(t, index=False)
+                )
             else:
-                raise ValueError(f"unknown format {fmt!r}; allowed: parquet, csv")
-            tmp.replace(path)
+                path = atomic_write(out / f"{name}.csv", lambda t, df=df: df.to_csv(t, index=False))
             paths.append(path)
         return paths
 

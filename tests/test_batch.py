@@ -212,7 +212,6 @@ BAD_INPUTS = {
     "zero workers": ["{f}", "--workers", "0"],
     "dask without scheduler": ["{f}", "--executor", "dask"],
     "design without parameters": ["{f}", "--design", "grid"],
-    "negative seed": ["{f}", "--seed", "-1"],
     "same scenario twice": ["{f}", "{f}"],
     "vary unknown parameter": ["{f}", "--vary", "jihad_grwth"],
     "vary outside the registry": ["{f}", "--vary", "jihad_growth=0.5:0.9"],
@@ -231,7 +230,9 @@ def test_bad_input_exits_2_and_writes_nothing(case, files, tmp_path, capsys):
     assert "error:" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("option", [["--design", "grd"], ["--executor", "mpi"]])
+@pytest.mark.parametrize(
+    "option", [["--design", "grd"], ["--executor", "mpi"], ["--seed", "-1"], ["--seed", "x"]]
+)
 def test_unknown_choice_exits_2(option, files, tmp_path):
     with pytest.raises(SystemExit) as exc:
         main(["batch", str(files[0]), *option, "--out", str(tmp_path / "o")])
@@ -297,6 +298,16 @@ def test_status_and_reproduce(serial_batch, tmp_path, capsys):
     df.loc[(df.run_id == run_id) & (df.step == 10), "cohesion"] += 1e-9
     df.to_parquet(f, index=False)
     capsys.readouterr()
+    # the changed file no longer matches its done marker: refused, naming the chunk
+    assert main(["reproduce", str(copy), run_id]) == 2
+    assert f"chunk-{index:06d}" in capsys.readouterr().err
+    # ... and with a marker that records the changed file, the rerun finds the change
+    from sim.batch.storage import file_record
+
+    marker_path = copy / "done" / f"chunk-{index:06d}.json"
+    marker = json.loads(marker_path.read_text())
+    marker["files"][f"monthly/chunk-{index:06d}.parquet"] = file_record(f)
+    marker_path.write_text(json.dumps(marker))
     assert main(["reproduce", str(copy), run_id]) == 1
     assert "MISMATCH" in capsys.readouterr().out
 

@@ -148,7 +148,7 @@ def _forcing() -> Scenario:
     ]
     base["policy"]["summits"] = [
         *base["policy"]["summits"],
-        {"date": "2026-07", "host": "TUR", "invite": ["MD", "ICI"]},
+        {"date": "2026-10", "host": "TUR", "invite": ["MD", "ICI"]},  # one summit a month
     ]
     base["policy"]["changes"] = [
         {

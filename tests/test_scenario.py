@@ -57,7 +57,7 @@ def test_a_state_closed_to_russian_forces_must_be_an_actor(tmp_path):
 
 def test_value_out_of_range_names_the_bound(tmp_path):
     path = write(tmp_path, BASE + "policy:\n  hub_mandate: 1.5\n")
-    with pytest.raises(ScenarioError, match=r"hub_mandate.*less than or equal to 1.*1.5"):
+    with pytest.raises(ScenarioError, match=r"hub_mandate: must be a number from 0 to 1, got 1.5"):
         Scenario.load(path)
 
 

@@ -14,12 +14,12 @@ import base64
 import html
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
+from ..io import atomic_write, temporary_name, write_text_atomic
 from .brief import (
     FOREST_METRICS,
     HEADLINE,
@@ -255,24 +255,29 @@ def write(
     )
     md_path = out.with_suffix(".md")
     fig_dir = out.with_name(out.stem + "_files")
+    page, md = to_html(brief), to_markdown(brief, fig_dir.name)
     out.parent.mkdir(parents=True, exist_ok=True)
     items = [i for sec in brief.sections for i in sec.items]
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".report-") as tmp:
-        tmp = Path(tmp)
-        (tmp / "figs").mkdir()
+    if pdf:  # first: a PDF that cannot be printed leaves every file as it was
+
+        def printed(tmp_pdf: Path) -> None:
+            page_tmp = temporary_name(out)
+            try:
+                page_tmp.write_text(page, encoding="utf-8")
+                print_pdf(page_tmp, tmp_pdf)
+            finally:
+                page_tmp.unlink(missing_ok=True)
+
+        atomic_write(out.with_suffix(".pdf"), printed)
+
+    def figures(tmp: Path) -> None:
+        tmp.mkdir()
         for item in items:
-            (tmp / "figs" / f"{item.name}.png").write_bytes(item.png)
-        (tmp / "report.html").write_text(to_html(brief), encoding="utf-8")
-        (tmp / "report.md").write_text(to_markdown(brief, fig_dir.name), encoding="utf-8")
-        if pdf:
-            print_pdf(tmp / "report.html", tmp / "report.pdf")
-        if fig_dir.exists():
-            shutil.rmtree(fig_dir)
-        (tmp / "figs").replace(fig_dir)
-        (tmp / "report.md").replace(md_path)
-        if pdf:
-            (tmp / "report.pdf").replace(out.with_suffix(".pdf"))
-        (tmp / "report.html").replace(out)
+            (tmp / f"{item.name}.png").write_bytes(item.png)
+
+    atomic_write(fig_dir, figures)
+    write_text_atomic(md_path, md)
+    write_text_atomic(out, page)
     return out, md_path
 
 

@@ -20,7 +20,7 @@ The folder layout and the table columns are documented in sim.batch.storage and
 docs/batch.md.
 """
 
-from .audit import Reproduction, reproduce, status
+from .audit import Reproduction, Verification, reproduce, status, verify
 from .compare import HEADLINE, paired_effects
 from .design import DESIGNS, Design, build_design, explicit_design, replicate_seeds
 from .executors import EXECUTORS, make_executor
@@ -39,6 +39,7 @@ __all__ = [
     "Design",
     "Plan",
     "Reproduction",
+    "Verification",
     "build_design",
     "explicit_design",
     "load",
@@ -53,4 +54,5 @@ __all__ = [
     "run_chunk",
     "run_plan",
     "status",
+    "verify",
 ]

@@ -1,5 +1,5 @@
-"""Reading a batch back: what is done (`status`) and whether a run reproduces
-(`reproduce`)."""
+"""Reading a batch back: what is done (`status`), whether its files are intact
+(`verify`) and whether a run reproduces (`reproduce`)."""
 
 from __future__ import annotations
 
@@ -18,21 +18,44 @@ from . import worker
 from .storage import (
     FAILURES,
     ID_COLUMNS,
-    RUNS,
     TABLES,
     BatchError,
+    check_chunk,
+    chunk_files,
     chunk_name,
+    damaged_chunks,
+    damaged_message,
     done_chunks,
+    lock_holder,
     read_manifest,
+    read_runs,
 )
 
 
+def _state(path: Path, manifest: dict, left: int, damaged: int) -> tuple[str, int | None]:
+    """The batch's state as it is, not as the manifest last said: a manifest left at
+    "running" by a process that died is "interrupted" (no one holds the lock)."""
+    holder = lock_holder(path)
+    if holder is not None:
+        return "running", holder
+    if damaged:
+        return "damaged", None
+    if left == 0:
+        written = manifest.get("status")
+        return (written if str(written).startswith("complete") else "complete"), None
+    return ("interrupted" if manifest.get("sessions") else "created"), None
+
+
 def status(path: str | Path) -> dict:
-    """Counts of runs done, failed and left, per scenario and in total."""
+    """Counts of runs done, failed and left, per scenario and in total; ``state`` is
+    running (``pid``: the writer's), interrupted, damaged (``damaged`` lists the
+    chunks whose files are lost or truncated: counted as left), created or complete."""
     path = Path(path)
     manifest = read_manifest(path)
-    runs = pd.read_parquet(path / RUNS, columns=["run_id", "scenario"])
+    runs = read_runs(path, manifest, columns=["run_id", "scenario"])
     done = done_chunks(path)
+    damaged = damaged_chunks(path, manifest, done)
+    done = {i: m for i, m in done.items() if i not in damaged}
     size = manifest["chunk_size"]
     failed_ids = {r for m in done.values() for r in m.get("failed", [])}
     finished = (runs.index // size).isin(list(done))
@@ -50,21 +73,62 @@ def status(path: str | Path) -> dict:
         .sum()
         .astype(int)
     )
+    left = int(per.left.sum())
+    state, pid = _state(path, manifest, left, len(damaged))
     return {
         "batch_id": manifest["batch_id"],
         "path": str(path),
-        "status": manifest.get("status"),
+        "status": state,
+        "pid": pid,
+        "damaged": {chunk_name(i): why for i, why in damaged.items()},
         "started": manifest.get("started"),
         "finished": manifest.get("finished"),
         "n_runs": manifest["n_runs"],
         "done": int(per.done.sum()),
         "failed": int(per.failed.sum()),
-        "left": int(per.left.sum()),
+        "left": left,
         "chunks_done": len(done),
         "n_chunks": manifest["n_chunks"],
         "failed_runs": sorted(failed_ids),
         "per_scenario": per.reset_index().to_dict(orient="records"),
     }
+
+
+@dataclass
+class Verification:
+    """The outcome of `verify`: ``problems`` is empty when every finished chunk's files
+    and the run table match what was written."""
+
+    path: Path
+    chunks: int
+    files: int
+    bytes: int
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify(path: str | Path) -> Verification:
+    """Check a batch folder byte for byte: the manifest, the run table against the
+    manifest's checksum, and every finished chunk's files against the sizes and SHA-256
+    its done marker recorded. Reads every file once; writes nothing. A damaged or
+    foreign manifest or run table is a BatchError; damaged chunks are ``problems``."""
+    path = Path(path)
+    manifest = read_manifest(path)
+    read_runs(path, manifest, columns=["run_id"])  # BatchError: not this batch's manifest
+    done = done_chunks(path)
+    damaged = damaged_chunks(path, manifest, done, checksums=True)
+    problems = [f"{chunk_name(i)}: {why}" for i, why in damaged.items()]
+    n_files = n_bytes = 0
+    for index, marker in done.items():
+        if index in damaged:
+            continue
+        for rel in chunk_files(manifest, index, marker):
+            n_files += 1
+            n_bytes += (path / rel).stat().st_size
+    return Verification(path, len(done) - len(damaged), n_files, n_bytes, problems)
 
 
 @dataclass
@@ -132,7 +196,7 @@ def reproduce(path: str | Path, run_id: str) -> Reproduction:
     """Rerun one run of a batch from its manifest and compare it with the stored tables."""
     path = Path(path)
     manifest = read_manifest(path)
-    runs = pd.read_parquet(path / RUNS)
+    runs = read_runs(path, manifest)
     hits = runs.index[runs.run_id == run_id]
     if len(hits) == 0:
         raise BatchError(
@@ -145,6 +209,9 @@ def reproduce(path: str | Path, run_id: str) -> Reproduction:
     marker = done_chunks(path).get(index)
     if marker is None:
         raise BatchError(f"run {run_id} has not finished yet; `southflank resume {path}` first")
+    why = check_chunk(path, manifest, index, marker, checksums=True)
+    if why is not None:
+        raise BatchError(damaged_message(path, {index: why}))
     content = next(s["content"] for s in manifest["scenarios"] if s["name"] == row.scenario)
     details = []
     base = Scenario.from_dict(dict(content), path=f"<manifest {row.scenario}>")

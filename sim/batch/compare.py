@@ -513,16 +513,12 @@ def to_markdown(effects: pd.DataFrame, title: str = "") -> str:
 
 def save(effects: pd.DataFrame, out: Path, title: str = "") -> list[Path]:
     """Write compare.csv and compare.md into a folder, each atomically."""
-    from .storage import _tmp
+    from ..io import write_text_atomic
 
     paths = []
     for name, text in (
         ("compare.csv", effects.to_csv(index=False)),
         ("compare.md", to_markdown(effects, title)),
     ):
-        path = Path(out) / name
-        tmp = _tmp(path)
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-        paths.append(path)
+        paths.append(write_text_atomic(Path(out) / name, text))
     return paths

@@ -41,6 +41,7 @@ import numpy as np
 from ..params import REGISTRY, check_value
 from ..scenario import Experiment
 from .salib import MORRIS_LEVELS, SOBOL_SECOND_ORDER, DesignError, base_rows, sample
+from .salib import method as salib_method
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 EXPLICIT = "explicit"  # points given by the caller (not a choice of `southflank batch`)
@@ -50,6 +51,11 @@ DEFAULT_SAMPLES = {"grid": 3, "lhs": 16, "sobol": 8, "morris": 4}
 # A spawn key far beyond any replicate count: the design sampler's own random stream.
 DESIGN_STREAM = 2**31
 DEFAULT_BATCH_SEED = 20250701
+# The default cap on runs in one batch (and on points in one sampled design): a
+# million 10-year runs is ~10 CPU-hours a thousand and ~350 GB with every table. A
+# typo (--replicates 1000000000000, a grid of 10**15 points) is refused before
+# anything is allocated; a batch that really needs more says so (max_runs).
+MAX_RUNS = 1_000_000
 
 
 def replicate_seeds(batch_seed: int, replicates: int) -> list[int]:
@@ -132,19 +138,52 @@ class Design:
         )
 
 
-def sample_matrix(method: str, problem: dict, n: int, seed: int | None) -> np.ndarray:
-    """SALib's raw sample for the lhs, sobol and morris designs (sim.batch.salib)."""
+def design_points(method: str, n: int, d: int) -> int:
+    """How many points a design of N samples over d parameters has, known before it is
+    built: a grid of 10 levels over 15 parameters must be refused, not allocated."""
+    if method == "grid":
+        return n**d
+    return n * salib_method(method, "design").rows_per_sample(d)
+
+
+def check_size(points: int, max_points: int | None = None, argument: str = "samples") -> None:
+    """DesignError naming `argument` if a design would have more than `max_points`
+    (MAX_RUNS) points."""
+    cap = MAX_RUNS if max_points is None else max_points
+    if points > cap:
+        fewer = "fewer draws" if argument == "uncertain" else "fewer samples or parameters"
+        raise DesignError(
+            argument,
+            f"the design would have {points:,} points; at most {cap:,} ({fewer}, or raise "
+            "max_runs)",
+        )
+
+
+def sample_matrix(
+    method: str, problem: dict, n: int, seed: int | None, max_points: int | None = None
+) -> np.ndarray:
+    """SALib's sample for the lhs, sobol and morris designs (sim.batch.salib), inside
+    the problem's bounds exactly; more than `max_points` (MAX_RUNS) points is refused
+    before anything is drawn."""
+    if isinstance(n, int | np.integer) and not isinstance(n, bool):
+        check_size(design_points(method, n, len(problem["names"])), max_points)
     return sample(method, problem, n, seed)
 
 
 def sampled_design(
-    method: str, names: Sequence[str], bounds: Sequence[tuple[float, float]], n: int, seed: int
+    method: str,
+    names: Sequence[str],
+    bounds: Sequence[tuple[float, float]],
+    n: int,
+    seed: int,
+    max_points: int | None = None,
 ) -> Design:
     """A SALib design of N over the given ranges: its points (whole-number parameters
-    rounded) and the raw matrix its analyzer reads."""
+    rounded) and the raw matrix its analyzer reads; DesignError if it would have more
+    than `max_points` (MAX_RUNS) points."""
     names = list(names)
     problem = {"num_vars": len(names), "names": names, "bounds": [list(b) for b in bounds]}
-    matrix = sample(method, problem, n, seed)
+    matrix = sample_matrix(method, problem, n, seed, max_points)
     return Design(
         method=method,
         names=names,
@@ -156,21 +195,25 @@ def sampled_design(
     )
 
 
-def uncertain_design(n: int, seed: int, fixed: Sequence[str] = ()) -> Design:
+def uncertain_design(
+    n: int, seed: int, fixed: Sequence[str] = (), max_points: int | None = None
+) -> Design:
     """N Latin-hypercube draws over the registry's uncertain parameters
     (`sim.params.uncertain`, each over its declared range): the deep-uncertainty
     dimension of a batch. Parameters in `fixed` (set by a scenario of the batch) are
     left out, so a scenario's own assumption is never overwritten by a draw.
 
-    Raises DesignError (``uncertain``) for N < 2: one draw says nothing about spread.
+    Raises DesignError (``uncertain``) for N < 2: one draw says nothing about spread;
+    and for N above `max_points` (MAX_RUNS), before anything is drawn.
     """
     from ..params import uncertain
 
     if isinstance(n, bool) or not isinstance(n, int) or n < 2:
         raise DesignError("uncertain", f"give at least 2 draws, got {n!r}")
+    check_size(n, max_points, "uncertain")
     names = [k for k in uncertain() if k not in set(fixed)]
     bounds = [(REGISTRY[k].low, REGISTRY[k].high) for k in names]
-    design = sampled_design("lhs", names, bounds, n, seed)
+    design = sampled_design("lhs", names, bounds, n, seed, max_points)
     design.uncertain = True
     return design
 
@@ -190,8 +233,11 @@ def points_from_matrix(names: list[str], matrix: np.ndarray) -> list[dict[str, f
     return points
 
 
-def build_design(experiment: Experiment | None, batch_seed: int) -> Design:
-    """The design points of an experiment (one empty point when nothing varies)."""
+def build_design(
+    experiment: Experiment | None, batch_seed: int, max_points: int | None = None
+) -> Design:
+    """The design points of an experiment (one empty point when nothing varies);
+    DesignError if it would have more than `max_points` (MAX_RUNS)."""
     if experiment is None or not experiment.parameters:
         return Design()
     method = experiment.design
@@ -199,9 +245,12 @@ def build_design(experiment: Experiment | None, batch_seed: int) -> Design:
     bounds = experiment.bounds()
     names = list(bounds)
     if method != "grid":
-        return sampled_design(method, names, [bounds[k] for k in names], n, design_seed(batch_seed))
+        return sampled_design(
+            method, names, [bounds[k] for k in names], n, design_seed(batch_seed), max_points
+        )
     if n < 2:
         raise DesignError("samples", f"a grid needs at least 2 levels per parameter, got {n}")
+    check_size(design_points("grid", n, len(names)), max_points)
     axes = [np.linspace(lo, hi, n) for lo, hi in (bounds[k] for k in names)]
     matrix = np.array(list(itertools.product(*axes)), dtype=float)
     return Design(

@@ -14,12 +14,21 @@ ever travels back to the head process. They differ only in where the work happen
 
 At most ``2 x workers`` chunks are in flight at a time, so the head holds a bounded
 number of futures however large the batch.
+
+Local workers die with the head process: each asks the kernel for a signal when its
+parent dies (Linux ``PR_SET_PDEATHSIG``) and also checks every HEAD_POLL seconds
+that the head is alive, so a head killed by SIGKILL leaves no worker computing. An
+interrupted or failed batch terminates its workers and waits for them to exit.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
@@ -28,6 +37,9 @@ from ..errors import ArgumentError
 
 EXECUTORS = ("processes", "serial", "dask")
 IN_FLIGHT_PER_WORKER = 2
+HEAD_POLL = 0.5  # seconds between a worker's checks that the head still runs
+STOP_GRACE = 5.0  # seconds terminated workers get to exit before they are killed
+PR_SET_PDEATHSIG = 1
 
 
 class ExecutorError(ArgumentError):
@@ -97,6 +109,37 @@ def _bounded(submit: Callable, tasks: Iterable, limit: int, wait_any: Callable) 
                 pending.add(submit(nxt))
 
 
+def _head_alive(pid: int) -> bool:
+    """Whether the head process runs (a zombie, killed but not yet reaped, does not)."""
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):  # gone, or the pid reused by another user
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):  # not Linux
+        return True
+
+
+def _watch_head(head: int) -> None:
+    """In a worker: end this process as soon as the head process is gone."""
+    try:  # Linux: the kernel signals us when our parent (the fork server) exits
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+
+    def poll() -> None:
+        while _head_alive(head):
+            time.sleep(HEAD_POLL)
+        os._exit(1)
+
+    if not _head_alive(head):
+        os._exit(1)
+    threading.Thread(target=poll, name="watch-head", daemon=True).start()
+
+
 class ProcessExecutor:
     """A pool of local worker processes."""
 
@@ -114,19 +157,28 @@ class ProcessExecutor:
         if self.start_method == "forkserver":
             # import the model once in the fork server, not in every worker
             ctx.set_forkserver_preload(["sim.batch.worker"])
-        self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
+        self._pool = ProcessPoolExecutor(
+            self.workers, mp_context=ctx, initializer=_watch_head, initargs=(os.getpid(),)
+        )
         return self
 
     def __exit__(self, exc_type, *exc) -> None:
         if self._pool is None:
             return
+        procs = list((getattr(self._pool, "_processes", None) or {}).values())
         if exc_type is not None:
             # interrupted or failed: stop the workers now; unfinished chunks carry no
             # done marker and are rerun by `resume`
-            for proc in list(getattr(self._pool, "_processes", {}).values()):
+            for proc in procs:
                 proc.terminate()
         self._pool.shutdown(wait=exc_type is None, cancel_futures=True)
         self._pool = None
+        deadline = time.monotonic() + STOP_GRACE
+        for proc in procs:  # no worker outlives the command
+            proc.join(max(0.0, deadline - time.monotonic()))
+            if proc.is_alive():
+                proc.kill()
+                proc.join(1.0)
 
     def imap_unordered(self, fn: Callable, tasks: Iterable) -> Iterator[Any]:
         assert self._pool is not None, "use the executor as a context manager"

@@ -27,6 +27,7 @@ from pydantic import ValidationError
 
 from .. import library
 from ..errors import ArgumentError
+from ..io import check_out_folder
 from ..outcomes import MODEL_METRICS
 from ..params import defaults as parameter_defaults
 from ..params import suggest
@@ -34,10 +35,13 @@ from ..provenance import environment, now
 from ..scenario import Experiment, Scenario
 from .design import (
     DEFAULT_BATCH_SEED,
+    DEFAULT_SAMPLES,
+    MAX_RUNS,
     Design,
     DesignError,
     build_design,
     check_design,
+    design_points,
     design_seed,
     replicate_seeds,
     uncertain_design,
@@ -64,6 +68,11 @@ TARGET_MONTHS_PER_CHUNK = 2400
 # ... but a batch is cut into at least this many chunks when it has that many runs,
 # so that workers stay balanced and the progress bar moves.
 MIN_CHUNKS = 16
+# Disk per run and simulated month, by table: measured on 10-year runs of the baseline
+# (one-run chunks, the least compressed case), rounded up; with the monthly table the
+# share of its metrics stored. An estimate, checked against the free space before a
+# batch writes anything.
+BYTES_PER_RUN_MONTH = {"monthly": 320, "countries": 2700, "events": 90}
 
 ScenarioLike = str | Path | Scenario
 
@@ -174,6 +183,90 @@ def _experiment_error(exc: ValidationError, vary: bool) -> BatchError:
         for e in exc.errors()
     )
     return PlanError("vary", msgs) if vary else BatchError(f"experiment: {msgs}")
+
+
+def estimate_bytes(
+    n_runs: int, months: int, tables: Sequence[str], columns: Sequence[str] | None = None
+) -> int:
+    """The disk a batch's tables will take, from BYTES_PER_RUN_MONTH."""
+    share = 1.0 if columns is None else (len(columns) + 2) / (len(MODEL_METRICS) + 2)
+    per = sum(BYTES_PER_RUN_MONTH[t] * (share if t == "monthly" else 1.0) for t in tables)
+    return int(n_runs * months * per)
+
+
+def check_disk(out: Path, needed: int) -> None:
+    """BatchError if the file system of `out` has less free space than `needed`."""
+    import shutil
+
+    probe = Path(out).absolute()
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    try:
+        free = shutil.disk_usage(probe).free
+    except OSError:
+        return  # cannot tell: the writers report a full disk if it comes to that
+    if needed > free:
+        raise BatchError(
+            f"the batch needs about {needed / 1e9:,.1f} GB and {probe} has "
+            f"{free / 1e9:,.1f} GB free; store fewer tables (tables=['monthly']), fewer "
+            "runs, or free some space"
+        )
+
+
+def _expected_points(exp: Experiment | None) -> int:
+    if exp is None or not exp.parameters:
+        return 1
+    return design_points(
+        exp.design, exp.samples or DEFAULT_SAMPLES[exp.design], len(exp.parameters)
+    )
+
+
+def _run_cap(max_runs: int | None) -> int:
+    """The most runs a batch may have: `max_runs`, checked, or MAX_RUNS."""
+    cap = MAX_RUNS if max_runs is None else max_runs
+    if isinstance(cap, bool) or not isinstance(cap, int) or cap < 1:
+        raise PlanError("max_runs", f"must be a whole number >= 1, got {max_runs!r}")
+    return cap
+
+
+def _check_run_cap(
+    planned: list[PlannedScenario],
+    n_points: int,
+    reps: int,
+    subsets: dict[str, list[int]] | None,
+    cap: int,
+    default: bool,
+) -> None:
+    """PlanError (``max_runs``) if the batch would have more than `cap` runs, checked
+    before any design point, seed or run row is made (`default`: the cap is MAX_RUNS,
+    not the caller's)."""
+    per_replicate = sum(len((subsets or {}).get(p.scenario.name, range(n_points))) for p in planned)
+    if per_replicate * reps > cap:
+        said = " (the default)" if default else ""
+        raise PlanError(
+            "max_runs",
+            f"the batch would have {per_replicate * reps:,} runs ({len(planned)} scenario(s) "
+            f"x {n_points:,} point(s) x {reps:,} replicate(s)); at most {cap:,}{said}: "
+            "lower the replicates or samples, or raise max_runs",
+        )
+
+
+def _make_design(
+    design: str | Design | None, exp: Experiment | None, batch_seed: int, cap: int
+) -> Design:
+    """A caller's `Design` checked, or the experiment's design built (at most `cap`
+    points); PlanError naming the argument at fault."""
+    if isinstance(design, Design):
+        try:
+            return check_design(design)
+        except DesignError as exc:
+            raise PlanError("design", str(exc)) from None
+    try:
+        return build_design(exp, batch_seed, cap)
+    except DesignError as exc:
+        raise PlanError(exc.argument, exc.detail) from None
+    except ValueError as exc:
+        raise BatchError(str(exc)) from None
 
 
 def chunk_size_for(n_runs: int, months: int) -> int:
@@ -317,6 +410,7 @@ def make_plan(
     tables: Sequence[str] = TABLES,
     columns: Sequence[str] | None = None,
     vary: Mapping[str, tuple[float | None, float | None]] | None = None,
+    max_runs: int | None = None,
     uncertain: int | None = None,
 ) -> Plan:
     """Validate the inputs and lay out every run (nothing is written).
@@ -331,6 +425,8 @@ def make_plan(
         columns: the monthly metrics to store (default all); date and step are kept.
         vary: parameter name -> (low, high) to vary instead of the experiment block's
             (None: the registry's bound); not with an explicit `Design`.
+        max_runs: the most runs the batch may have (default MAX_RUNS, a million),
+            checked before any design point, seed or run row is made.
         uncertain: N Latin-hypercube draws of the registry's uncertain parameters
             (`sim.batch.design.uncertain_design`) as the design; not with another
             design, `vary` or an experiment block.
@@ -352,7 +448,8 @@ def make_plan(
     batch_seed = DEFAULT_BATCH_SEED if seed is None else int(seed)
     if batch_seed < 0:
         raise PlanError("seed", f"must be 0 or more, got {batch_seed}")
-    design = _with_uncertain(planned, design, samples, vary, uncertain, batch_seed)
+    cap = _run_cap(max_runs)
+    design = _with_uncertain(planned, design, samples, vary, uncertain, batch_seed, cap)
     if isinstance(design, Design):
         if vary:
             raise PlanError("vary", "an explicit design already fixes its points")
@@ -361,21 +458,15 @@ def make_plan(
         if replicates is not None and (isinstance(replicates, bool) or replicates < 1):
             raise PlanError("replicates", f"must be at least 1, got {replicates}")
         reps = replicates or DEFAULT_REPLICATES
-        try:
-            des = check_design(design)
-        except DesignError as exc:
-            raise PlanError("design", str(exc)) from None
+        exp, n_points = None, len(design.points)
     else:
         exp, reps = resolve_experiment(
             [p.scenario for p in planned], design, samples, replicates, vary
         )
-        try:
-            des = build_design(exp, batch_seed)
-        except DesignError as exc:
-            raise PlanError(exc.argument, exc.detail) from None
-        except ValueError as exc:
-            raise BatchError(str(exc)) from None
-    subsets = _check_scenario_points(scenario_points, names, len(des.points))
+        n_points = _expected_points(exp)
+    subsets = _check_scenario_points(scenario_points, names, n_points)
+    _check_run_cap(planned, n_points, reps, subsets, cap, max_runs is None)
+    des = _make_design(design, exp, batch_seed, cap)
     seeds = replicate_seeds(batch_seed, reps)
     runs = _run_table(planned, des, seeds, subsets)
     months = max(p.scenario.months for p in planned)
@@ -385,9 +476,10 @@ def make_plan(
     return Plan(planned, des, batch_seed, seeds, runs, size, subsets, tables, columns)
 
 
-def _with_uncertain(planned, design, samples, vary, n, batch_seed):
+def _with_uncertain(planned, design, samples, vary, n, batch_seed, cap):
     """The design of a batch under deep uncertainty (`make_plan`'s ``uncertain``: N
-    draws, `sim.batch.design.uncertain_design`), or `design` unchanged without it."""
+    draws, `sim.batch.design.uncertain_design`, at most `cap`), or `design` unchanged
+    without it."""
     if n is None:
         return design
     for name, value in (("design", design), ("samples", samples), ("vary", vary)):
@@ -399,7 +491,7 @@ def _with_uncertain(planned, design, samples, vary, n, batch_seed):
         )
     fixed = sorted({k for p in planned for k in p.scenario.parameters})
     try:
-        return uncertain_design(n, design_seed(batch_seed), fixed)
+        return uncertain_design(n, design_seed(batch_seed), fixed, cap)
     except DesignError as exc:
         raise PlanError(exc.argument, exc.detail) from None
 
@@ -412,15 +504,9 @@ def default_out(plan: Plan, root: str | Path = "results") -> Path:
 
 def check_batch_out(out: Path, plan: Plan) -> bool:
     """True if `out` already holds this very batch (then it is resumed); raise if it
-    holds anything else; False if it is new or empty."""
-    if out.exists() and not out.is_dir():
-        raise PlanError("out", f"{out} exists and is not a folder")
-    if not out.is_dir() or not any(out.iterdir()):
+    holds anything else (FolderError, BatchError); False if it is new or empty."""
+    if not check_out_folder(out, MANIFEST, "batch"):
         return False
-    if not (out / MANIFEST).exists():
-        raise PlanError(
-            "out", f"{out} is not empty and holds no batch; choose a new or empty folder"
-        )
     manifest = read_manifest(out)
     if manifest.get("plan_hash") == plan.plan_hash:
         return True
@@ -481,6 +567,9 @@ def create_batch(plan: Plan, out: Path, label: str | None = None, meta: dict | N
     out.mkdir(parents=True, exist_ok=True)
     for sub in (*plan.tables, DONE, FAILURES):
         (out / sub).mkdir(exist_ok=True)
-    write_parquet_atomic(plan.runs, out / RUNS)
+    runs = write_parquet_atomic(plan.runs, out / RUNS)
+    manifest = _manifest(plan, out, label, meta)
+    # ties the manifest to this run table: a manifest copied from another batch is refused
+    manifest["runs_sha256"] = runs["sha256"]
     # the manifest last: a folder with a manifest is a complete, resumable batch
-    write_json_atomic(out / MANIFEST, _manifest(plan, out, label, meta))
+    write_json_atomic(out / MANIFEST, manifest)

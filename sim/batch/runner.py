@@ -15,28 +15,46 @@ baseline is paired seed by seed and its noise largely cancels.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import shutil
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from concurrent.futures import BrokenExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from tqdm import tqdm
 
+from ..io import LOCK_FILE
 from ..provenance import environment, now
 from .design import Design
 from .executors import make_executor
-from .plan import Plan, ScenarioLike, check_batch_out, create_batch, default_out, make_plan
+from .plan import (
+    Plan,
+    ScenarioLike,
+    check_batch_out,
+    check_disk,
+    create_batch,
+    default_out,
+    estimate_bytes,
+    make_plan,
+)
 from .storage import (
     DONE,
     MANIFEST,
-    RUNS,
     TABLES,
+    BatchAborted,
+    batch_lock,
+    chunk_files,
     chunk_name,
+    damaged_chunks,
     done_chunks,
     read_manifest,
+    read_runs,
     remove_temporaries,
     write_json_atomic,
 )
@@ -45,7 +63,8 @@ from .worker import ChunkTask, run_chunk
 
 @dataclass
 class BatchSummary:
-    """What a batch (or resume) invocation did."""
+    """What a batch (or resume) invocation did; ``repaired`` lists the finished chunks
+    found damaged and rerun (chunk name: why)."""
 
     path: Path
     batch_id: str
@@ -55,6 +74,7 @@ class BatchSummary:
     left: int
     seconds: float
     ran_runs: int
+    repaired: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -80,6 +100,7 @@ def _tasks(out: Path, manifest: dict, runs: pd.DataFrame, pending: list[int]):
             scenarios,
             tables,
             columns,
+            manifest["plan_hash"],
         )
 
 
@@ -87,17 +108,80 @@ def _progress_enabled(progress: bool | None) -> bool:
     return sys.stderr.isatty() if progress is None else progress
 
 
+def _discard(out: Path, manifest: dict, index: int, marker: dict) -> None:
+    """Remove a damaged chunk's marker and files, so that it is run again."""
+    (out / DONE / f"{chunk_name(index)}.json").unlink(missing_ok=True)
+    for rel in chunk_files(manifest, index, marker):
+        (out / rel).unlink(missing_ok=True)
+
+
+def _why_aborted(exc: BaseException) -> str | None:
+    """A one-line reason for a fault outside the model, or None for anything else."""
+    if isinstance(exc, BrokenExecutor):
+        return "a worker process died (killed, or out of memory)"
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        where = f" writing {exc.filename}" if exc.filename else ""
+        return f"the disk is full{where}"
+    if isinstance(exc, OSError):
+        where = f" {exc.filename}" if exc.filename else ""
+        return f"cannot write{where}: {exc.strerror or exc}"
+    if type(exc).__name__ in ("KilledWorker", "CommClosedError"):  # Dask
+        return f"a Dask worker was lost ({exc})"
+    return None
+
+
+def _repair(out: Path, manifest: dict, done: dict[int, dict]) -> list[str]:
+    """Discard the finished chunks whose files fail their sizes or checksums (taken out
+    of `done`, so they run again); one line per chunk, for the session record."""
+    damaged = damaged_chunks(out, manifest, done, checksums=True)
+    for index in damaged:
+        _discard(out, manifest, index, done.pop(index))
+    return [f"{chunk_name(i)}: {why}" for i, why in damaged.items()]
+
+
+def _interrupted(
+    out: Path, manifest: dict, session: dict, exc: BaseException
+) -> BatchAborted | None:
+    """Record an interrupted session in the manifest; the BatchAborted to raise for a
+    dead worker or a full disk (one line and the resume command), None otherwise."""
+    session["finished"] = now()
+    session["interrupted"] = True
+    why = _why_aborted(exc)
+    if why is not None:
+        session["reason"] = why
+    manifest["status"] = "interrupted"
+    # on a full disk the old manifest stays; `status` reads the lock, not this word
+    with contextlib.suppress(OSError):
+        write_json_atomic(out / MANIFEST, manifest)
+    if why is None:
+        return None
+    return BatchAborted(
+        f"{why}; the finished chunks are kept; finish the batch with: southflank resume {out}"
+    )
+
+
 def execute(out: Path, executor, progress: bool | None = None) -> BatchSummary:
-    """Run every chunk of the batch in `out` that has no done marker."""
+    """Run every chunk of the batch in `out` that has no done marker, and rerun any
+    finished chunk whose files fail their sizes or checksums. The caller holds the
+    batch's lock (`batch_lock`).
+
+    Raises:
+        BatchAborted: a worker died or the disk is full (one line, with the command
+            that continues the batch); finished chunks are kept.
+    """
     t0 = time.perf_counter()
     manifest = read_manifest(out)
+    runs = read_runs(out, manifest)
     remove_temporaries(out)
-    runs = pd.read_parquet(out / RUNS)
     done = done_chunks(out)
+    repaired = _repair(out, manifest, done)
     n_chunks, n_runs = manifest["n_chunks"], manifest["n_runs"]
     pending = [i for i in range(n_chunks) if i not in done]
     runs_done = sum(m["n"] for m in done.values())
     failed = sum(len(m["failed"]) for m in done.values())
+    months = max((s["content"].get("months", 120) for s in manifest["scenarios"]), default=120)
+    tables = manifest.get("tables") or TABLES
+    check_disk(out, estimate_bytes(n_runs - runs_done, months, tables, manifest.get("columns")))
     session = {
         "started": now(),
         "command": environment()["command"],
@@ -105,6 +189,8 @@ def execute(out: Path, executor, progress: bool | None = None) -> BatchSummary:
         "workers": executor.workers,
         "chunks_pending": len(pending),
     }
+    if repaired:
+        session["repaired"] = repaired
     manifest["sessions"].append(session)
     manifest["status"] = "running"
     write_json_atomic(out / MANIFEST, manifest)
@@ -125,12 +211,11 @@ def execute(out: Path, executor, progress: bool | None = None) -> BatchSummary:
             failed += len(summary["failed"])
             bar.update(summary["n"])
             bar.set_postfix(failed=failed)
-    except BaseException:
-        session["finished"] = now()
-        session["interrupted"] = True
-        manifest["status"] = "interrupted"
-        write_json_atomic(out / MANIFEST, manifest)
-        raise
+    except BaseException as exc:
+        aborted = _interrupted(out, manifest, session, exc)
+        if aborted is None:
+            raise
+        raise aborted from exc
     finally:
         bar.close()
     done = done_chunks(out)
@@ -151,6 +236,7 @@ def execute(out: Path, executor, progress: bool | None = None) -> BatchSummary:
         left=n_runs - runs_done,
         seconds=time.perf_counter() - t0,
         ran_runs=ran,
+        repaired=repaired,
     )
 
 
@@ -173,6 +259,7 @@ def run_batch(
     columns: Sequence[str] | None = None,
     meta: dict | None = None,
     vary: Mapping[str, tuple[float | None, float | None]] | None = None,
+    max_runs: int | None = None,
     uncertain: int | None = None,
 ) -> BatchSummary:
     """Run scenarios x design points x replicates and write the batch to `out`.
@@ -203,10 +290,14 @@ def run_batch(
         meta: free JSON kept in the manifest (e.g. the settings of an analysis).
         vary: parameter name -> (low, high) to vary with `design` instead of the
             scenarios' experiment block (None: the registry's bound).
+        max_runs: the most runs allowed (default sim.batch.design.MAX_RUNS, a
+            million); a larger batch is refused before anything is allocated.
         uncertain: N Latin-hypercube draws of the registry's uncertain parameters as
             the design (deep uncertainty; replicate r keeps its seed in every draw).
 
-    Nothing is written when an input is bad (BatchError) or the executor cannot start.
+    Nothing is written when an input is bad (BatchError), the batch would not fit on
+    the disk, or the executor cannot start. While it writes, the batch holds the
+    folder's lock: a second writer is refused (BatchError naming the holder's pid).
     Common random numbers, resuming, crash safety and the manifest are the same for
     every kind of design.
     """
@@ -221,6 +312,7 @@ def run_batch(
         tables=tables,
         columns=columns,
         vary=vary,
+        max_runs=max_runs,
         uncertain=uncertain,
     )
     return run_plan(
@@ -246,16 +338,30 @@ def run_plan(
     label: str | None = None,
     meta: dict | None = None,
 ) -> BatchSummary:
-    """Run a planned batch (see `run_batch`); nothing is written before the folder is
-    checked and the executor has started. A folder that already holds this plan's
-    batch is continued (its finished chunks are kept)."""
+    """Run a planned batch (see `run_batch`); nothing is written before the folder and
+    the free disk space are checked and the executor has started. A folder that
+    already holds this plan's batch is continued (its finished chunks are kept)."""
     path = Path(out) if out is not None else default_out(plan)
     existing = check_batch_out(path, plan)
+    if not existing:
+        months = max(p.scenario.months for p in plan.scenarios)
+        check_disk(path, estimate_bytes(len(plan.runs), months, plan.tables, plan.columns))
     ex = make_executor(executor, workers, scheduler)
     with ex:
-        if not existing:
-            create_batch(plan, path, label, meta)
-        return execute(path, ex, progress)
+        created = not path.exists()
+        path.mkdir(parents=True, exist_ok=True)
+        try:
+            with batch_lock(path):
+                # checked again under the lock: another writer may have started meanwhile
+                if not check_batch_out(path, plan):
+                    create_batch(plan, path, label, meta)
+                created = False
+                return execute(path, ex, progress)
+        except BaseException:
+            if created:  # refused before writing anything: leave no folder behind
+                (path / LOCK_FILE).unlink(missing_ok=True)
+                shutil.rmtree(path, ignore_errors=True)
+            raise
 
 
 def resume_batch(
@@ -267,12 +373,14 @@ def resume_batch(
     progress: bool | None = None,
     retry_failed: bool = False,
 ) -> BatchSummary:
-    """Finish an interrupted batch: rerun the chunks that have no done marker (and,
-    with `retry_failed`, the chunks that hold failed runs)."""
+    """Finish an interrupted batch: rerun the chunks that have no done marker, those
+    whose files fail their sizes or checksums (and, with `retry_failed`, the chunks
+    that hold failed runs). Holds the folder's lock while it writes."""
     path = Path(path)
-    read_manifest(path)
+    manifest = read_manifest(path)
+    read_runs(path, manifest, columns=["run_id"])
     ex = make_executor(executor, workers, scheduler)
-    with ex:
+    with ex, batch_lock(path):
         if retry_failed:
             for index, marker in done_chunks(path).items():
                 if marker.get("failed"):

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import importlib
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -128,11 +128,33 @@ def _module(path: str):
 
 
 def sample(name: str, problem: dict, n: int, seed: int | None) -> np.ndarray:
-    """SALib's raw sample (one row per point, unrounded): the matrix the paired
-    analyzer expects as ``X``."""
+    """SALib's sample (one row per point, unrounded) mapped exactly onto the problem's
+    bounds (`onto_bounds`): the matrix the paired analyzer expects as ``X``."""
     m = method(name, "design")
     n = check_samples(name, n)
-    return _module(m.sampler).sample(problem, n, seed=seed, **m.sample_kw)
+    x = _module(m.sampler).sample(problem, n, seed=seed, **m.sample_kw)
+    return onto_bounds(x, problem["bounds"])
+
+
+# SALib scales its unit sample as low + u * (high - low); with u = 1 that can land a
+# float rounding past high (0.3 + 0.6 = 0.9000000000000001), which the registry refuses.
+ROUNDING = 1e-9  # of a range's width: what is rounding; anything more is a sampler fault
+
+
+def onto_bounds(x: np.ndarray, bounds: Sequence[Sequence[float]]) -> np.ndarray:
+    """A design matrix with each column inside its [low, high] exactly: values a float
+    rounding outside are set to the bound; a value further out is a DesignError."""
+    x = np.array(x, dtype=float)
+    low = np.array([b[0] for b in bounds], dtype=float)
+    high = np.array([b[1] for b in bounds], dtype=float)
+    slack = ROUNDING * (high - low)
+    far = (x < low - slack) | (x > high + slack)
+    if far.any():
+        i, j = np.argwhere(far)[0]
+        raise DesignError(
+            "bounds", f"the sampler put column {j} at {x[i, j]!r}, outside [{low[j]}, {high[j]}]"
+        )
+    return np.clip(x, low, high)
 
 
 def analyze(name: str, problem: dict, x: np.ndarray, y: np.ndarray, seed: int) -> dict:

@@ -3,7 +3,8 @@
 A chunk task carries everything the worker needs (runs, seeds, the validated scenario
 content, the tables and metrics to keep), so a worker reads nothing from the batch
 folder and can sit on another machine (Dask); it writes its Parquet files, any failure
-records and finally its done marker, each atomically.
+records and finally its done marker (with the sizes and SHA-256 of the files it
+wrote), each atomically.
 
 Speed: a 10-year run takes ~35 ms, so per-run bookkeeping must stay well under a
 millisecond or two. The worker therefore never builds a pandas frame per run: it
@@ -55,6 +56,7 @@ class ChunkTask:
     scenarios: dict[str, str]  # name -> validated content as JSON
     tables: tuple[str, ...] = TABLES  # the tables to write
     columns: tuple[str, ...] | None = None  # the monthly metrics to keep (None: all)
+    plan_hash: str = ""  # the batch's, recorded in the done marker
 
 
 @lru_cache(maxsize=32)
@@ -226,15 +228,19 @@ def run_chunk(task: ChunkTask) -> dict:
             continue
         kept.add((run_id, name, point, replicate, seed), model)
         ok.append(run_id)
+    files = {}
     for t in task.tables:
-        path = out / t / f"{chunk_name(task.index)}.parquet"
+        rel = f"{t}/{chunk_name(task.index)}.parquet"
         table = kept.build(t)
         if table is not None:
-            write_parquet_atomic(table, path)
+            files[rel] = write_parquet_atomic(table, out / rel)
         else:
-            path.unlink(missing_ok=True)
+            (out / rel).unlink(missing_ok=True)
     summary = {
         "chunk": task.index,
+        "plan_hash": task.plan_hash,
+        # sizes and SHA-256 of the chunk's files: readers refuse a lost or damaged one
+        "files": files,
         "n": len(task.runs),
         "ok": ok,
         "failed": failed,

@@ -119,7 +119,7 @@ def load_scenario(name: str, settings: dict[str, float]):
         except ScenarioError as exc:  # the file is fine: the value given with --set is not
             raise InputError(
                 "; ".join(
-                    f"{SET}: {field + ': ' if field else ''}{msg}" for field, msg, _ in exc.problems
+                    f"{SET}: {p.field + ': ' if p.field else ''}{p.message}" for p in exc.problems
                 )
             ) from None
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 import sys
 
 from ..batch import DESIGNS, EXECUTORS
+from ..batch.design import MAX_RUNS
 from ..batch.executors import check_executor
 from ..batch.plan import default_out, make_plan
 from ..batch.runner import run_plan
 from ..batch.storage import TABLES
-from . import InputError
+from . import InputError, seed_arg
 from ._args import add_set, library_errors, load_scenario, set_values
 
 COMMAND = "batch"
@@ -42,7 +43,8 @@ def progress_flag(value: str) -> bool | None:
     return {"auto": None, "always": True, "never": False}[value]
 
 
-# bad batch input becomes an InputError (exit code 2) naming the flag
+# bad batch input becomes an InputError (exit code 2) naming the flag: a library
+# error naming an argument (a folder, a design, an executor) or a BatchError
 batch_errors = library_errors
 
 
@@ -54,6 +56,8 @@ def report(summary) -> int:
         f"of {summary.n_runs} runs ({summary.ran_runs} run now in {summary.seconds:.1f} s, "
         f"{rate:.1f} runs/s)"
     )
+    for line in summary.repaired:
+        print(f"rerun a damaged chunk: {line}")
     print(f"results: {summary.path.resolve()}")
     if summary.failed:
         print(
@@ -99,12 +103,19 @@ def add_arguments(p) -> None:
         "and draw, so effects within a draw are paired and their spread across draws is "
         "the assumptions' (not with --design, --samples or --vary)",
     )
-    p.add_argument("--seed", type=int, default=None, help="batch seed (default 20250701)")
+    p.add_argument("--seed", type=seed_arg, default=None, help="batch seed (default 20250701)")
     p.add_argument(
         "--out", default=None, help="batch folder (default results/<date>-<time>-<hash>)"
     )
     p.add_argument(
         "--chunk-size", type=int, default=None, help="runs per task (default: chosen for you)"
+    )
+    p.add_argument(
+        "--max-runs",
+        type=int,
+        default=None,
+        help=f"refuse a batch of more runs than this (default {MAX_RUNS:,}; checked "
+        "before anything is allocated or written)",
     )
     p.add_argument(
         "--tables",
@@ -170,6 +181,7 @@ def run(args) -> int:
             chunk_size=args.chunk_size,
             tables=_tables(args.tables),
             vary=parse_vary(args.vary),
+            max_runs=args.max_runs,
             uncertain=args.uncertain,
         )
         out = default_out(plan) if args.out is None else args.out

@@ -20,7 +20,7 @@ from ..validation.calibrate import (
     calibrate,
     stage_names,
 )
-from . import InputError
+from . import InputError, seed_arg
 from .batch import progress_flag
 
 COMMAND = "calibrate"
@@ -48,7 +48,7 @@ def add_arguments(p) -> None:
         help="replicates of the final check of every fact (default 40)",
     )
     p.add_argument(
-        "--seed", type=int, default=DEFAULT_SEED, help=f"search seed (default {DEFAULT_SEED})"
+        "--seed", type=seed_arg, default=DEFAULT_SEED, help=f"search seed (default {DEFAULT_SEED})"
     )
     p.add_argument(
         "--stages",

@@ -21,7 +21,7 @@ from ..batch.plan import make_plan
 from ..batch.runner import run_plan
 from ..batch.storage import MANIFEST
 from ..outcomes import HEADLINE
-from . import InputError
+from . import InputError, seed_arg
 from .batch import batch_errors, report
 
 COMMAND = "demo"
@@ -54,7 +54,7 @@ def add_arguments(p) -> None:
     p.add_argument("--workers", type=int, default=2, help="local worker processes (default 2)")
     p.add_argument(
         "--seed",
-        type=int,
+        type=seed_arg,
         default=DEFAULT_BATCH_SEED,
         help=f"batch seed (default {DEFAULT_BATCH_SEED})",
     )

@@ -15,6 +15,7 @@ import pandas as pd
 from ..batch.executors import check_executor
 from ..validation.facts import FACTS
 from ..validation.replay import ReplayReport, run_replay
+from . import seed_arg
 from .batch import add_executor_arguments, batch_errors, progress_flag
 
 COMMAND = "replay"
@@ -32,7 +33,7 @@ def add_arguments(p) -> None:
         help=f"replicates per variant (default {DEFAULT_REPLICATES})",
     )
     p.add_argument(
-        "--seed", type=int, default=DEFAULT_SEED, help=f"batch seed (default {DEFAULT_SEED})"
+        "--seed", type=seed_arg, default=DEFAULT_SEED, help=f"batch seed (default {DEFAULT_SEED})"
     )
     p.add_argument("--out", default=None, help="batch folder (default results/<date>-<hash>)")
     p.add_argument(

@@ -17,7 +17,7 @@ from __future__ import annotations
 import sys
 import time
 
-from . import InputError
+from . import InputError, seed_arg
 from ._args import add_horizon, add_metrics, add_window, metrics_list, window_value
 from .batch import add_executor_arguments, progress_flag
 
@@ -57,7 +57,7 @@ def add_arguments(p) -> None:
     add_window(
         p, 12, "months averaged up to the horizon, or 'cum' for all from the start (default 12)"
     )
-    p.add_argument("--seed", type=int, default=None, help="batch seed (default 20250701)")
+    p.add_argument("--seed", type=seed_arg, default=None, help="batch seed (default 20250701)")
     p.add_argument(
         "--out",
         default=None,

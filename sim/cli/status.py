@@ -23,7 +23,9 @@ def run(args) -> int:
     if args.json:
         print(json.dumps(st, indent=1))
         return 0
-    state = "complete" if st["left"] == 0 else "incomplete"
+    state = st["status"]
+    if st["pid"] is not None:
+        state += f" (process {st['pid']} is writing it)"
     print(f"batch {st['batch_id']} ({st['path']}): {state}")
     print(
         f"  runs: {st['done']} done, {st['failed']} failed, {st['left']} left of {st['n_runs']} "
@@ -41,6 +43,8 @@ def run(args) -> int:
         more = len(st["failed_runs"]) - len(shown)
         print(f"  failed: {', '.join(shown)}" + (f" and {more} more" if more else ""))
         print(f"  tracebacks: {st['path']}/failures/<run_id>.json")
-    if st["left"]:
+    for name, why in st["damaged"].items():
+        print(f"  damaged: {name}: {why}")
+    if st["left"] and st["pid"] is None:
         print(f"  finish it with: southflank resume {st['path']}")
     return 0

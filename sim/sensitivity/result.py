@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..batch.design import Design
 from ..batch.salib import METHODS
+from ..io import atomic_write, write_text_atomic
 from .methods import TOP_K
 
 FILES = ("indices.csv", "noise.csv", "policies.csv", "ranking_held.csv", "ranked.png", "report.txt")
@@ -131,14 +132,8 @@ class SensitivityResult:
         paths = []
         for name in ("indices", "noise", "policies", "ranking_held"):
             path = out / f"{name}.csv"
-            tmp = path.with_suffix(".csv.tmp")
-            getattr(self, name).to_csv(tmp, index=False)
-            tmp.replace(path)
+            write_text_atomic(path, getattr(self, name).to_csv(index=False))
             paths.append(path)
-        png = out / "ranked.png"
-        self.plot(out / "ranked.tmp.png")
-        (out / "ranked.tmp.png").replace(png)
-        txt = out / "report.txt"
-        (out / "report.txt.tmp").write_text(self.report() + "\n", encoding="utf-8")
-        (out / "report.txt.tmp").replace(txt)
+        png = atomic_write(out / "ranked.png", self.plot)
+        txt = write_text_atomic(out / "report.txt", self.report() + "\n")
         return [*paths, png, txt]

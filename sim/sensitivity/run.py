@@ -23,7 +23,8 @@ from ..batch.runner import BatchSummary, run_batch
 from ..batch.salib import METHODS
 from ..batch.storage import BatchError, load, read_manifest
 from ..calendar import format_month, parse_month
-from ..provenance import environment, now, write_json_atomic
+from ..io import FolderError, write_json_atomic
+from ..provenance import environment, now
 from ..scenario import Scenario
 from .methods import analyse_metric, outputs
 from .result import SensitivityResult
@@ -153,6 +154,8 @@ def _run_batch(settings: Settings, out: Path, progress: bool | None) -> BatchSum
             columns=list(settings.metrics),
             meta={"sensitivity": settings.record()},
         )
+    except FolderError as exc:  # a file, or a folder holding something else (sim.io)
+        raise SensitivityInputError("out", exc.detail) from None
     except PlanError as exc:
         if exc.argument == "out":
             raise SensitivityInputError("out", _refusal(out, settings) or exc.detail) from None

@@ -41,7 +41,8 @@ from scipy.stats import qmc
 from tqdm import tqdm
 
 from .. import params as _params
-from ..provenance import environment, now, write_json_atomic
+from ..io import check_out_folder, write_json_atomic
+from ..provenance import environment, now
 from ..run import simulate
 from ..scenario import Scenario
 from .facts import FACTS
@@ -357,6 +358,7 @@ def calibrate(
     chosen = [s for s in STAGES if s.name in wanted]
     variants = replay_scenarios(scenario)
     out = Path(out)
+    check_out_folder(out, CANDIDATES, "calibration")
     out.mkdir(parents=True, exist_ok=True)
     settings = {
         "samples": samples,

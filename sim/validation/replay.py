@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..provenance import write_json_atomic
+from ..io import write_json_atomic, write_text_atomic
 from ..roster import load_table
 from ..scenario import Scenario
 from .facts import AES, FACTS, FactResult, RunView, annual_sahel, score
@@ -190,9 +190,7 @@ class ReplayReport:
         card = pd.concat([c.assign(variant=v) for v, c in self.cards.items()], ignore_index=True)
         paths = [folder / SCORECARD, folder / SERIES]
         for df, path in zip((card, self.series), paths, strict=True):
-            tmp = path.with_suffix(".csv.tmp")
-            df.to_csv(tmp, index=False)
-            tmp.replace(path)
+            write_text_atomic(path, df.to_csv(index=False))
         summary = {
             "kind": "southflank-replay",
             "replicates": self.replicates,
