@@ -40,9 +40,9 @@ import pandas as pd
 
 from .. import library
 from ..calendar import format_month, horizon_month, parse_month
+from ..io import write_json_atomic
 from ..outcomes import MODEL_METRICS
 from ..params import SWITCHES, suggest
-from ..provenance import write_json_atomic
 from ..scenario import Scenario
 
 EXACT_MAX = 8  # groups up to which every subset is run (2^8 = 256 design points)
