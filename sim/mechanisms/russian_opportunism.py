@@ -23,7 +23,7 @@ At the start (initialise), ties are their structural anchor, from sourced observ
                + ties_from_presence * Russian presence_i             (clipped to [0, 1])
 Security deployment (Africa Corps), for a military regime with ties >= deploy_min_ties,
 in power for at least deploy_min_tenure months, and no deployment yet: arrives with
-probability deploy_hazard * hostility_i * ties_i; presence becomes deploy_level.
+probability [deployment] deploy_hazard * hostility_i * ties_i; presence becomes deploy_level.
 The tenure condition is the observed order: a junta first settles its hold on power and
 breaks with its Western partners, then invites Russia (Mali's second junta after 7
 months, Burkina Faso's second after 16, Niger's after 9; Burkina Faso's first junta,
@@ -42,7 +42,7 @@ cut lowers them, a new deployment raises them) and relax toward the anchors. The
 
 Withdrawal: within expel_window_months of a political change, where the new government's
 ties fall below deploy_min_ties, Russian forces leave with probability
-russia_withdrawal_hazard per month (the loss of a patron: Syria after Assad).
+[russian_withdrawal] russia_withdrawal_hazard per month (the loss of a patron: Syria after Assad).
 
 Departures: influence operations, arms and basing share one budget; the source gives
 no split. No Sahel host asked Russia to leave 2019-2025 (SF-05); the withdrawal rule
@@ -100,6 +100,8 @@ PARAMS = (
     "russia_withdrawal_hazard",
     "syria_russian_presence_2025",
     "arms_evidence_volume",
+    "deployment_switch",
+    "russian_withdrawal_switch",
 )
 LEVERS = ("russia_budget",)
 READS = (
@@ -209,7 +211,7 @@ def _deployments(s: State, p: Params, alloc: np.ndarray, u_deploy: np.ndarray) -
         & (s.rpres == 0)
         & s.deploy_allowed
     )
-    arrive = candidates & (u_deploy < p.deploy_hazard * s.hostility * s.ties)
+    arrive = candidates & (u_deploy < p.deployment_switch * p.deploy_hazard * s.hostility * s.ties)
     for i in np.flatnonzero(arrive):
         s.rpres[i] = p.deploy_level
         s.log(
@@ -231,7 +233,7 @@ def _withdrawals(s: State, p: Params, u_leave: np.ndarray) -> None:
         return
     recent = (s.month - s.political_change) <= p.expel_window_months
     leave = (s.rpres > 0) & recent & (s.ties < p.deploy_min_ties) & s.region_member
-    for i in np.flatnonzero(leave & (u_leave < p.russia_withdrawal_hazard)):
+    for i in np.flatnonzero(leave & (u_leave < p.russian_withdrawal_switch * p.russia_withdrawal_hazard)):
         s.rpres[i] = 0.0
         s.log(
             "force_withdrawal",
