@@ -3,8 +3,10 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 SEED    ?= 20250701
-REPS    ?= 8
+REPS    ?= 3
+DRAWS   ?= 16
 WORKERS ?= 2
+HEADLINE_POLICY ?= full_southern_package
 
 .PHONY: help venv demo test test-fast lint format bench clean
 
@@ -21,9 +23,12 @@ $(STAMP): pyproject.toml scripts/find_python.sh
 
 venv: $(STAMP)  ## create .venv and install the project with its test tools
 
-demo: $(STAMP)  ## run the shipped scenarios against the baseline on local processes, write the brief; results/demo
-	$(VENV)/bin/southflank demo --out results/demo --replicates $(REPS) --workers $(WORKERS) --seed $(SEED)
-	$(VENV)/bin/southflank report results/demo --out results/demo/report.html
+demo: $(STAMP)  ## the shipped scenarios x DRAWS draws of the uncertain parameters x REPS replicates, then the brief; results/demo
+	$(VENV)/bin/southflank demo --out results/demo --uncertain $(DRAWS) --replicates $(REPS) --workers $(WORKERS) --seed $(SEED)
+	@if $(VENV)/bin/southflank explain --help >/dev/null 2>&1; then \
+	  $(VENV)/bin/southflank explain $(HEADLINE_POLICY) --baseline hague_2025_baseline --out results/demo/explain/$(HEADLINE_POLICY); \
+	else echo "southflank explain is not available: the brief says how to add the channels"; fi
+	$(VENV)/bin/southflank report results/demo --out results/demo/report.html --headline $(HEADLINE_POLICY)
 
 test: $(STAMP)  ## the whole test suite (what CI runs)
 	$(PY) -m pytest -q

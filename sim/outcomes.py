@@ -253,21 +253,274 @@ COUNTRY_METRICS: tuple[Metric, ...] = (
         reporter=_field("satisfaction"),
     ),
 )
+
+
+@dataclass(frozen=True)
+class Measure:
+    """How a metric is judged when policies are compared: what a reader needs to weigh
+    an effect, declared once with the reason for each choice (the brief prints them).
+
+    ``window`` fixes the default statistic: None reads the level at the horizon month;
+    N sums the N months up to the horizon; "cum" sums every month from the start.
+    Counts and flows are summed, levels are read. ``threshold`` is the satisficing
+    level of that statistic (better side given by ``direction``); for sums it is per
+    12 months and is scaled to the window's length. ``negligible`` is the minimum
+    meaningful change of the same statistic (per 12 months for sums): a smaller effect
+    is reported as negligible whatever its interval.
+    """
+
+    label: str  # plain name for readers
+    unit: str  # unit of the statistic (what a reader sees)
+    direction: int  # +1: higher is better for the Alliance, -1: lower
+    direction_why: str
+    window: int | str | None
+    window_why: str
+    negligible: float
+    negligible_why: str
+    threshold: float
+    threshold_why: str
+    headline: bool = True
+    cost: bool = False  # a policy's cost, shown beside each policy rather than ranked on
+    validation: str = "not validated: no observed series to compare with"
+
+    @property
+    def statistic(self) -> str:
+        """The default statistic in words."""
+        return window_words(self.window)
+
+
+def window_words(window: int | str | None) -> str:
+    """'level at the horizon', '12-month sum' or 'cumulative total'."""
+    if window is None:
+        return "level at the horizon"
+    if window == "cum":
+        return "cumulative total"
+    return f"{window}-month sum"
+
+
+_LEVEL = "a level: read at the horizon month"
+_FLOW = "a flow: what matters is how much accumulates, not one month's value"
+MEASURES: dict[str, Measure] = {
+    "russia_influence_share": Measure(
+        "Russia's influence share",
+        "share",
+        -1,
+        "Russia's share of outside influence is what the Alliance's southern policy "
+        "seeks to contain",
+        None,
+        _LEVEL,
+        0.01,
+        "one percentage point, about half a year of the baseline's drift (0.36 to 0.54 "
+        "over ten years); smaller changes would not alter any state's camp",
+        0.50,
+        "Russia holds less than half of the outside influence over the region",
+        validation="not validated: no observed series of influence; the replay of 2019-2025 checks only that the Sahel juntas turn to Russia (SF-01, SF-05)",
+    ),
+    "nato_influence_share": Measure(
+        "NATO's influence share",
+        "share",
+        +1,
+        "the mirror image of Russia's share (the two add up to one)",
+        None,
+        _LEVEL,
+        0.01,
+        "as Russia's share",
+        0.50,
+        "as Russia's share",
+        headline=False,
+    ),
+    "russia_aligned_states": Measure(
+        "Russia-aligned states",
+        "states",
+        -1,
+        "each Russia-aligned government can host Russian forces and vote with Moscow",
+        None,
+        _LEVEL,
+        0.5,
+        "one state changing camp in half of the runs; the mean of a count moves in such steps",
+        5,
+        "no more than the five Russia-aligned governments of mid-2025 (Mali, Burkina "
+        "Faso, Niger, the Central African Republic, eastern Libya)",
+        validation="partly: the replay checks that the central-Sahel juntas swap Western for Russian partners and form a bloc (SF-01, SF-10)",
+    ),
+    "nato_aligned_states": Measure(
+        "NATO-aligned states",
+        "states",
+        +1,
+        "partners aligned with the West are where NATO's programmes can work",
+        None,
+        _LEVEL,
+        0.5,
+        "one state changing camp in half of the runs",
+        12,
+        "keep at least twelve of the fourteen West-aligned states of mid-2025",
+    ),
+    "stability_mean": Measure(
+        "Regional stability",
+        "index 0-1",
+        +1,
+        "state capacity net of violence, war and coups: the root of the threats from the south",
+        None,
+        _LEVEL,
+        0.01,
+        "one hundredth of the scale, about the yearly change of a state's Fragile "
+        "States Index score (1-2 of 120 points) from which the index is built",
+        0.27,
+        "no less stable than at the start (0.274 in 2025-07)",
+    ),
+    "jihadist_activity_sahel": Measure(
+        "Jihadist activity in the central Sahel",
+        "index 0-1",
+        -1,
+        "jihadist violence in Mali, Burkina Faso and Niger drives displacement and coups",
+        None,
+        _LEVEL,
+        0.02,
+        "two hundredths of the index, about one year of the baseline's rise after 2026",
+        0.45,
+        "no higher than in mid-2026 (0.45), when the juntas' campaigns stalled",
+        validation="partly: the replay checks the rise and plateau of central-Sahel violence (SF-03); the simulated series keeps rising through 2024 where the observed one levels off",
+    ),
+    "russian_bases_naval": Measure(
+        "Russian naval bases",
+        "bases",
+        -1,
+        "a Russian naval base on the southern shore threatens the Alliance's sea lines",
+        None,
+        _LEVEL,
+        0.5,
+        "one base in half of the runs",
+        1,
+        "at most one Russian naval base in the region (Tartus's successor)",
+        validation="not validated: in the replay, sites that never hosted Russian forces (Port Sudan) open in most runs",
+    ),
+    "naval_incidents": Measure(
+        "NATO-Russia naval incidents",
+        "incidents",
+        -1,
+        "each incident risks escalation at sea",
+        "cum",
+        _FLOW + "; one month's count is mostly zero",
+        1,
+        "one incident a year",
+        6,
+        "no more than six incidents a year, one every two months (an assumption: no "
+        "public series counts such incidents)",
+    ),
+    "migration_italy": Measure(
+        "Irregular arrivals toward Italy",
+        "persons",
+        -1,
+        "the southern allies' first concern (arrivals pressure on the central route)",
+        12,
+        _FLOW + "; a year evens out the seasons",
+        1000,
+        "about 1.5% of the arrivals of 2024 (66,000, UNHCR)",
+        70000,
+        "no more than about the arrivals of 2024 (66,000, UNHCR) and 2025",
+    ),
+    "material_supply_risk": Measure(
+        "Raw-material supply risk",
+        "index 0-1",
+        -1,
+        "critical raw materials from Russia-aligned or unstable producers",
+        None,
+        _LEVEL,
+        0.01,
+        "one hundredth of the scale",
+        0.6,
+        "risk stays below 0.6, where most of the weighted supply is at risk",
+    ),
+    "cohesion": Measure(
+        "Southern allies' cohesion",
+        "index 0-1",
+        +1,
+        "the southern allies' satisfaction with the Alliance holds the 360-degree "
+        "approach together",
+        None,
+        _LEVEL,
+        0.01,
+        "one hundredth of the scale",
+        0.45,
+        "no more than a small loss from the start (0.50 in 2025-07)",
+    ),
+    "nato_south_spending": Measure(
+        "NATO spending on the south",
+        "USD million",
+        -1,
+        "money spent here is not spent elsewhere; shown as the policy's cost",
+        "cum",
+        _FLOW + "; a policy's cost is its total over the period",
+        12,
+        "one million US dollars a month, a small DCB package",
+        1000,
+        "no more than a billion US dollars a year, about a fifth of NATO's common "
+        "funding (civil and military budgets and the security investment programme, "
+        "about 4.6 billion euros in 2025)",
+        cost=True,
+        validation="an accounting of the levers' declared costs, not a model result",
+    ),
+}
+"""The judged metrics: every headline metric and the mirror of Russia's share."""
+
+# Country metrics are compared as "ISO3.metric" (DZA.alignment); "ISO3.camp" stands
+# for the three camp indicators (1 in a run where the state is in that camp at the
+# horizon), whose means are the probabilities of each camp.
+CAMPS: dict[str, tuple[str, int]] = {
+    "p_west": ("probability of being West-aligned", +1),
+    "p_hedging": ("probability of hedging", 0),
+    "p_russia": ("probability of being Russia-aligned", -1),
+}
+_COUNTRY_JUDGED: dict[str, tuple[int, float, str]] = {
+    # metric: (direction, minimum meaningful change, why)
+    "alignment": (+1, 0.02, "a tenth of the distance from neutral to a camp (0.2)"),
+    "nato_influence": (+1, 0.01, "one hundredth of the scale"),
+    "russia_influence": (-1, 0.01, "one hundredth of the scale"),
+    "trust": (+1, 0.01, "one hundredth of the scale"),
+    "stability": (+1, 0.01, "one hundredth of the scale"),
+    "capacity": (+1, 0.01, "one hundredth of the scale"),
+    "grievance": (-1, 0.01, "one hundredth of the scale"),
+    "jihadist": (-1, 0.02, "as for the central Sahel"),
+    "russia_ties": (-1, 0.01, "one hundredth of the scale"),
+    "russian_presence": (-1, 0.05, "a fifth of a presence step (0.25)"),
+    "western_presence": (+1, 0.05, "a fifth of a presence step (0.25)"),
+    "hostility": (-1, 0.02, "two hundredths of the scale"),
+    "coup_risk": (-1, 0.001, "one coup in a thousand state-months"),
+    "migration_departures": (-1, 100, "a hundred departures a month"),
+    "defence_spending": (+1, 0.05, "a twentieth of a point of GDP"),
+    "satisfaction": (+1, 0.01, "one hundredth of the scale"),
+    "p_west": (+1, 0.05, "one run in twenty"),
+    "p_hedging": (0, 0.05, "one run in twenty"),
+    "p_russia": (-1, 0.05, "one run in twenty"),
+}
+
+
+def country_measure(iso3: str, metric: str, name: str | None = None) -> Measure:
+    """The judgement of one country metric ("DZA.alignment"): direction and minimum
+    meaningful change from the table above; no satisficing threshold is declared for a
+    single country (NaN), so robustness reads only the headline metrics' thresholds."""
+    direction, small, why = _COUNTRY_JUDGED[metric]
+    unit = "probability" if metric in CAMPS else _COUNTRY_UNIT.get(metric, "")
+    what = CAMPS[metric][0] if metric in CAMPS else _COUNTRY_LABEL.get(metric, metric)
+    return Measure(
+        f"{name or iso3}: {what}",
+        unit,
+        direction or +1,
+        "higher is better for the Alliance" if direction >= 0 else "lower is better",
+        None,
+        _LEVEL,
+        small,
+        why,
+        float("nan"),
+        "no threshold is declared for single countries",
+        headline=False,
+    )
+
+
 # The metrics a comparison leads with, and which way is better for the Alliance
 # (+1 higher is better, -1 lower is better). Comparisons, sensitivity analysis, the
 # EMA connector, the demo and the brief all take their list from here.
-HEADLINE: dict[str, int] = {
-    "russia_influence_share": -1,
-    "nato_influence_share": +1,
-    "russia_aligned_states": -1,
-    "stability_mean": +1,
-    "jihadist_activity_sahel": -1,
-    "russian_bases_naval": -1,
-    "naval_incidents": -1,
-    "migration_italy": -1,
-    "material_supply_risk": -1,
-    "cohesion": +1,
-}
+HEADLINE: dict[str, int] = {k: m.direction for k, m in MEASURES.items() if m.headline}
 COUNTRY_TEXT = ("regime",)
 _POS = {m.name: i for i, m in enumerate(MODEL_METRICS)}
 EVENT_COLUMNS = ("date", "kind", "iso3", "mechanism", "cause")
@@ -424,3 +677,7 @@ def events_frame(events: list[dict]) -> pd.DataFrame:
         return pd.DataFrame(columns=list(EVENT_COLUMNS))
     rest = [c for c in df.columns if c not in EVENT_COLUMNS]
     return df[list(EVENT_COLUMNS) + rest]
+
+
+_COUNTRY_UNIT = {m.name: m.unit for m in COUNTRY_METRICS}
+_COUNTRY_LABEL = {m.name: m.description for m in COUNTRY_METRICS}

@@ -64,7 +64,7 @@ def test_pairing_follows_the_seeds_not_the_row_order():
 def test_verdicts_too_few_and_no_clear_difference():
     out = paired_effects(
         frame(
-            {"two": [0.1, 0.2, 0, 0, 0, 0], "noisy": [0.3, -0.3, 0.1, -0.1, 0.05, -0.04]}, base=0.5
+            {"two": [0.1, 0.2, 0, 0, 0, 0], "noisy": [0.3, -0.3, 0.2, -0.1, 0.05, -0.04]}, base=0.5
         ).pipe(lambda d: d[~((d.scenario == "two") & (d.replicate >= 2))]),
         "base",
         [2030],

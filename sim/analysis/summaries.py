@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -171,9 +171,21 @@ def country_values(
     return out
 
 
-def time_to_event(monthly: pd.DataFrame, events: pd.DataFrame, kind: str, **match) -> pd.DataFrame:
+def time_to_event(
+    monthly: pd.DataFrame,
+    events: pd.DataFrame,
+    kind: str,
+    scheduled: Mapping[str, str] | None = None,
+    **match,
+) -> pd.DataFrame:
     """Months from each run's start until the first event of ``kind`` (with detail
     columns equal to ``match``, e.g. ``site='derna'``), censored where it never happens.
+
+    ``scheduled`` maps a scenario to the month ('YYYY-MM') at which its scenario file
+    makes the same thing happen (e.g. a ``basing_agreement`` opening Derna): every run
+    of that scenario counts it then, if the model has not done it earlier. The event
+    log records the scheduled event under its own kind, so without this a forced
+    opening would be missed.
 
     Every run of ``monthly`` counts, including runs with no event at all; a run without
     the event is censored at its last recorded month, so runs of different lengths (or
@@ -193,6 +205,10 @@ def time_to_event(monthly: pd.DataFrame, events: pd.DataFrame, kind: str, **matc
         hit &= events[col].astype(str) == str(want) if col in events else False
     first = events[hit].groupby("run_id")["date"].min()
     first = first[first.index.isin(runs.index)]
+    for name, month in (scheduled or {}).items():
+        ids = runs.index[(runs["scenario"] == name) & (runs["start"] <= month)]
+        forced = pd.Series(month, index=ids)
+        first = pd.concat([first, forced]).groupby(level=0).min()
     start = runs["start"].map(parse_month)
     end = runs["end"].map(parse_month)
     when = pd.Series(runs.index.map(first), index=runs.index, dtype=object)

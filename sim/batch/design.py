@@ -82,6 +82,9 @@ class Design:
     # the sampler's raw matrix (unrounded, one row per point) for a SALib design: what
     # its analyzer reads; not part of the plan (the points are)
     matrix: np.ndarray | None = field(default=None, compare=False, repr=False)
+    # True for the draws of deep uncertainty (`uncertain_design`): each point is one
+    # possible world, so comparisons report the spread of effects across points
+    uncertain: bool = False
 
     @property
     def problem(self) -> dict:
@@ -112,6 +115,8 @@ class Design:
             out["calc_second_order"] = SOBOL_SECOND_ORDER
         if self.method == "morris":
             out["num_levels"] = MORRIS_LEVELS
+        if self.uncertain:  # only when set, so earlier batches keep their plan hash
+            out["uncertain"] = True
         return out
 
     @classmethod
@@ -123,6 +128,7 @@ class Design:
             samples=data["samples"],
             seed=data["seed"],
             points=list(data["points"]),
+            uncertain=bool(data.get("uncertain", False)),
         )
 
 
@@ -148,6 +154,25 @@ def sampled_design(
         points=points_from_matrix(names, matrix),
         matrix=matrix,
     )
+
+
+def uncertain_design(n: int, seed: int, fixed: Sequence[str] = ()) -> Design:
+    """N Latin-hypercube draws over the registry's uncertain parameters
+    (`sim.params.uncertain`, each over its declared range): the deep-uncertainty
+    dimension of a batch. Parameters in `fixed` (set by a scenario of the batch) are
+    left out, so a scenario's own assumption is never overwritten by a draw.
+
+    Raises DesignError (``uncertain``) for N < 2: one draw says nothing about spread.
+    """
+    from ..params import uncertain
+
+    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
+        raise DesignError("uncertain", f"give at least 2 draws, got {n!r}")
+    names = [k for k in uncertain() if k not in set(fixed)]
+    bounds = [(REGISTRY[k].low, REGISTRY[k].high) for k in names]
+    design = sampled_design("lhs", names, bounds, n, seed)
+    design.uncertain = True
+    return design
 
 
 def points_from_matrix(names: list[str], matrix: np.ndarray) -> list[dict[str, float]]:
@@ -254,7 +279,7 @@ def check_design(design: Design) -> Design:
     if design.method == "none" and design.points == [{}]:
         return Design()  # nothing varies: the scenarios as written
     method = EXPLICIT if design.method == "none" else design.method
-    return explicit_design(
+    checked = explicit_design(
         design.points,
         method=method,
         names=design.names or None,
@@ -263,3 +288,5 @@ def check_design(design: Design) -> Design:
         seed=design.seed,
         matrix=design.matrix,
     )
+    checked.uncertain = design.uncertain
+    return checked

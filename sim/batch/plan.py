@@ -38,7 +38,9 @@ from .design import (
     DesignError,
     build_design,
     check_design,
+    design_seed,
     replicate_seeds,
+    uncertain_design,
 )
 from .storage import (
     DONE,
@@ -315,6 +317,7 @@ def make_plan(
     tables: Sequence[str] = TABLES,
     columns: Sequence[str] | None = None,
     vary: Mapping[str, tuple[float | None, float | None]] | None = None,
+    uncertain: int | None = None,
 ) -> Plan:
     """Validate the inputs and lay out every run (nothing is written).
 
@@ -328,6 +331,9 @@ def make_plan(
         columns: the monthly metrics to store (default all); date and step are kept.
         vary: parameter name -> (low, high) to vary instead of the experiment block's
             (None: the registry's bound); not with an explicit `Design`.
+        uncertain: N Latin-hypercube draws of the registry's uncertain parameters
+            (`sim.batch.design.uncertain_design`) as the design; not with another
+            design, `vary` or an experiment block.
 
     See `sim.batch.run_batch` for the other arguments.
     """
@@ -346,6 +352,7 @@ def make_plan(
     batch_seed = DEFAULT_BATCH_SEED if seed is None else int(seed)
     if batch_seed < 0:
         raise PlanError("seed", f"must be 0 or more, got {batch_seed}")
+    design = _with_uncertain(planned, design, samples, vary, uncertain, batch_seed)
     if isinstance(design, Design):
         if vary:
             raise PlanError("vary", "an explicit design already fixes its points")
@@ -376,6 +383,25 @@ def make_plan(
         raise PlanError("chunk_size", f"must be at least 1, got {chunk_size}")
     size = chunk_size or chunk_size_for(len(runs), months)
     return Plan(planned, des, batch_seed, seeds, runs, size, subsets, tables, columns)
+
+
+def _with_uncertain(planned, design, samples, vary, n, batch_seed):
+    """The design of a batch under deep uncertainty (`make_plan`'s ``uncertain``: N
+    draws, `sim.batch.design.uncertain_design`), or `design` unchanged without it."""
+    if n is None:
+        return design
+    for name, value in (("design", design), ("samples", samples), ("vary", vary)):
+        if value:
+            raise PlanError(name, "not with uncertain, whose draws are the batch's design")
+    if any(p.scenario.experiment is not None for p in planned):
+        raise PlanError(
+            "uncertain", "a scenario declares an experiment: block; a batch runs one design"
+        )
+    fixed = sorted({k for p in planned for k in p.scenario.parameters})
+    try:
+        return uncertain_design(n, design_seed(batch_seed), fixed)
+    except DesignError as exc:
+        raise PlanError(exc.argument, exc.detail) from None
 
 
 def default_out(plan: Plan, root: str | Path = "results") -> Path:

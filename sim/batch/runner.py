@@ -173,6 +173,7 @@ def run_batch(
     columns: Sequence[str] | None = None,
     meta: dict | None = None,
     vary: Mapping[str, tuple[float | None, float | None]] | None = None,
+    uncertain: int | None = None,
 ) -> BatchSummary:
     """Run scenarios x design points x replicates and write the batch to `out`.
 
@@ -202,6 +203,8 @@ def run_batch(
         meta: free JSON kept in the manifest (e.g. the settings of an analysis).
         vary: parameter name -> (low, high) to vary with `design` instead of the
             scenarios' experiment block (None: the registry's bound).
+        uncertain: N Latin-hypercube draws of the registry's uncertain parameters as
+            the design (deep uncertainty; replicate r keeps its seed in every draw).
 
     Nothing is written when an input is bad (BatchError) or the executor cannot start.
     Common random numbers, resuming, crash safety and the manifest are the same for
@@ -218,6 +221,7 @@ def run_batch(
         tables=tables,
         columns=columns,
         vary=vary,
+        uncertain=uncertain,
     )
     return run_plan(
         plan,

@@ -89,6 +89,16 @@ def add_arguments(p) -> None:
         "experiment parameters; design lhs unless --design says otherwise "
         "(`southflank parameters` lists the names)",
     )
+    p.add_argument(
+        "--uncertain",
+        type=int,
+        default=None,
+        metavar="N",
+        help="cross the scenarios with N Latin-hypercube draws of the registry's uncertain "
+        "parameters (each over its range); replicate r keeps its seed in every scenario "
+        "and draw, so effects within a draw are paired and their spread across draws is "
+        "the assumptions' (not with --design, --samples or --vary)",
+    )
     p.add_argument("--seed", type=int, default=None, help="batch seed (default 20250701)")
     p.add_argument(
         "--out", default=None, help="batch folder (default results/<date>-<time>-<hash>)"
@@ -157,10 +167,12 @@ def run(args) -> int:
             chunk_size=args.chunk_size,
             tables=_tables(args.tables),
             vary=parse_vary(args.vary),
+            uncertain=args.uncertain,
         )
         out = default_out(plan) if args.out is None else args.out
         print(
-            f"batch {len(plan.scenarios)} scenario(s) x {len(plan.design.points)} point(s) x "
+            f"batch {len(plan.scenarios)} scenario(s) x {len(plan.design.points)} "
+            f"{'draw' if plan.design.uncertain else 'point'}(s) x "
             f"{len(plan.seeds)} replicate(s) = {len(plan.runs)} runs -> {out}",
             file=sys.stderr,
         )

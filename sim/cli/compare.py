@@ -12,11 +12,22 @@ from ..batch.compare import (
     DEFAULT_HORIZONS,
     PAIR_KEYS,
     check_metrics,
+    country_metric,
     paired_effects,
     save,
     to_text,
+    with_country_metrics,
 )
-from ._args import add_baseline, add_horizon, add_metrics, horizon_list, metrics_list
+from . import InputError
+from ._args import (
+    add_baseline,
+    add_horizon,
+    add_metrics,
+    add_window,
+    horizon_list,
+    metrics_list,
+    window_value,
+)
 from .batch import batch_errors
 
 COMMAND = "compare"
@@ -26,30 +37,71 @@ ORDER = 24
 
 def add_arguments(p) -> None:
     p.add_argument("dir", metavar="DIR", help="the batch folder")
-    add_baseline(p, library.DEFAULT, f"the scenario compared with (default {library.DEFAULT})")
+    add_baseline(
+        p,
+        None,
+        f"the scenario compared with (default {library.DEFAULT} if in the batch, else the "
+        "first; as report chooses)",
+    )
     add_horizon(
         p,
         ",".join(str(y) for y in DEFAULT_HORIZONS),
         "months read, comma-separated; a bare year is its June (or the last month present)",
         several=True,
     )
-    add_metrics(p, "metrics compared (default: the headline ones)")
+    add_metrics(
+        p,
+        "metrics compared (default: the headline ones); country metrics as ISO3.metric "
+        "(DZA.alignment) and ISO3.camp (the probability of each camp)",
+    )
+    add_window(
+        p,
+        "",
+        "counts and flows summed over the N months up to the horizon, or 'cum' from the "
+        "start (default: each metric's declared statistic; levels are read at the horizon)",
+    )
     p.add_argument("--by-point", action="store_true", help="one comparison per design point")
+    p.add_argument(
+        "--out",
+        default=None,
+        metavar="DIR",
+        help="folder for compare.csv and compare.md (default: the batch folder)",
+    )
 
 
 def run(args) -> int:
+    from ..analysis.brief import choose_baseline
+
     horizons = horizon_list(args.horizon)
+    window = window_value(args.window) if args.window else None
+    out = Path(args.out) if args.out else Path(args.dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out: {out} is a file; name a folder for compare.csv and compare.md")
     with batch_errors():
         metrics = check_metrics(metrics_list(args.metrics))
         batch = load(args.dir)
-        monthly = batch.read("monthly", columns=["scenario", *PAIR_KEYS, "date", *metrics])
-        effects = paired_effects(monthly, args.baseline, horizons, metrics, by_point=args.by_point)
-    title = f"Batch {batch.manifest['batch_id']}: paired differences from {args.baseline}"
+        model = [m for m in metrics if country_metric(m) is None]
+        monthly = batch.read("monthly", columns=["run_id", "scenario", *PAIR_KEYS, "date", *model])
+        country = [m for m in metrics if country_metric(m) is not None]
+        if country:
+            isos = sorted({country_metric(m)[0] for m in country})
+            countries = batch.read("countries", filters=[("iso3", "in", isos)])
+            if countries.empty:
+                raise InputError(
+                    f"--metrics: {args.dir} stored no country table; country metrics need it"
+                )
+            monthly = with_country_metrics(monthly, countries, country, batch.runs, batch.manifest)
+        baseline = choose_baseline(list(dict.fromkeys(monthly["scenario"])), args.baseline)
+        effects = paired_effects(
+            monthly, baseline, horizons, metrics, by_point=args.by_point, window=window
+        )
+    title = f"Batch {batch.manifest['batch_id']}: paired differences from {baseline}"
     if effects.empty:
         print(f"{title}: nothing to compare (one scenario only, or no horizon inside the runs)")
         return 0
     print(title)
     print(to_text(effects))
-    paths = save(effects, Path(args.dir), title)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = save(effects, out, title)
     print(f"saved {', '.join(str(p) for p in paths)}")
     return 0

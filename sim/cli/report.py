@@ -12,7 +12,15 @@ from .. import library
 from ..batch import load
 from ..batch.compare import DEFAULT_HORIZONS
 from . import InputError
-from ._args import add_baseline, add_horizon, horizon_list
+from ._args import (
+    add_baseline,
+    add_horizon,
+    add_metrics,
+    add_window,
+    horizon_list,
+    metrics_list,
+    window_value,
+)
 from .batch import batch_errors
 
 COMMAND = "report"
@@ -40,6 +48,34 @@ def add_arguments(p) -> None:
         "months read, comma-separated; a bare year is its June (or the last month present)",
         several=True,
     )
+    add_metrics(
+        p,
+        "metrics, the first one the brief's question (default: the headline metrics); "
+        "country metrics as ISO3.metric, e.g. DZA.alignment, MRT.camp",
+    )
+    add_window(
+        p,
+        "",
+        "counts and flows over the N months up to the horizon, or 'cum' (default: each "
+        "metric's declared statistic)",
+    )
+    p.add_argument(
+        "--scenarios",
+        default=None,
+        metavar="NAME[,NAME...]",
+        help="the scenarios shown, comma-separated (default: all; the baseline is always kept)",
+    )
+    p.add_argument(
+        "--headline",
+        default=None,
+        metavar="POLICY",
+        help="the policy whose channels and drivers the brief explains (default: the top-ranked)",
+    )
+    p.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print the brief to PDF (FILE.pdf) through headless Chromium",
+    )
 
 
 def run(args) -> int:
@@ -59,6 +95,23 @@ def run(args) -> int:
     if batch.monthly.empty:
         raise InputError(f"{args.dir}: the batch has no finished runs yet; nothing to report")
     t0 = time.perf_counter()
-    html_path, md_path = report.write(batch, out, baseline=args.baseline, horizons=horizons)
-    print(f"wrote {html_path} and {md_path} in {time.perf_counter() - t0:.1f} s")
+    window = window_value(args.window) if args.window else None
+    scenarios = metrics_list(args.scenarios) if args.scenarios else None
+    with batch_errors():
+        try:
+            html_path, md_path = report.write(
+                batch,
+                out,
+                baseline=args.baseline,
+                horizons=horizons,
+                metrics=metrics_list(args.metrics),
+                scenarios=scenarios,
+                headline=args.headline,
+                window=window,
+                pdf=args.pdf,
+            )
+        except report.PdfError as exc:
+            raise InputError(f"--pdf: {exc}") from None
+    extra = f" and {html_path.with_suffix('.pdf')}" if args.pdf else ""
+    print(f"wrote {html_path} and {md_path}{extra} in {time.perf_counter() - t0:.1f} s")
     return 0

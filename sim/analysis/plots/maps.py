@@ -172,3 +172,94 @@ def region_map(
         "draws them.",
     )
     return fig
+
+
+def difference_map(
+    values: pd.DataFrame,
+    baseline: str,
+    policy: str,
+    title: str,
+    label: str,
+    names: dict[str, str] | None = None,
+) -> Figure:
+    """One map of a policy's difference from the baseline per country (e.g. in the
+    probability of being Russia-aligned), on a diverging scale centred on 0, every
+    modelled country labelled with its code and the largest changes with their value.
+
+    Args:
+        values: `sim.analysis.summaries.country_values` output for both scenarios.
+        baseline, policy: the two scenarios.
+        title, label: the figure title and the colour bar's label.
+        names: scenario -> plain name for the caption.
+    """
+    v = values.pivot_table(index="iso3", columns="scenario", values="value")
+    diff = (v[policy] - v[baseline]).dropna()
+    month = values["date"].iloc[0] if len(values) else ""
+    region = load_region()
+    labels, lons, lats = region.labels, region.lons, region.lats
+    west, south, east, north = region.bounds
+    extent = (west, east, south, north)
+    sea = labels == SEA
+    reach = max(float(diff.abs().max()) if len(diff) else 0.0, 0.05)
+    fig, ax = style.new_figure(size=(8.2, 5.4))
+    field = np.full(labels.shape, np.nan)
+    for code, val in diff.items():
+        field[labels == code] = val
+    with style.styled():
+        ax.imshow(
+            np.where(sea, 0, 1).astype(float).T,
+            origin="lower",
+            extent=extent,
+            cmap=ListedColormap([style.SEA, style.OTHER_LAND]),
+            vmin=0,
+            vmax=1,
+            interpolation="nearest",
+        )
+        image = ax.imshow(
+            np.ma.masked_invalid(field).T,
+            origin="lower",
+            extent=extent,
+            cmap="PuOr_r",
+            vmin=-reach,
+            vmax=reach,
+            interpolation="nearest",
+        )
+        ax.add_collection(_borders(labels, lons, lats))
+        big = set(
+            diff.abs()
+            .sort_values(ascending=False)
+            .head(5)
+            .index[diff.abs().sort_values(ascending=False).head(5) > 0]
+        )
+        for code in diff.index:
+            cells = np.argwhere(labels == code)
+            if not len(cells):
+                continue
+            x, y = lons[cells[:, 0]].mean(), lats[cells[:, 1]].mean()
+            text = f"{code}\n{diff[code]:+.2f}" if code in big else code
+            ax.text(
+                x,
+                y,
+                text,
+                ha="center",
+                va="center",
+                fontsize=6,
+                color="#000000",
+                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.6},
+            )
+        ax.set_xlim(west, east)
+        ax.set_ylim(south, north)
+        ax.set_aspect("equal")
+        ax.grid(False)
+        ax.set_xlabel("longitude (°E)")
+        ax.set_ylabel("latitude (°N)")
+        fig.colorbar(image, ax=ax, shrink=0.8, label=label)
+        fig.suptitle(title)
+    n = names or {}
+    style.caption(
+        fig,
+        f"{label}: {n.get(policy, policy)} minus {n.get(baseline, baseline)} in {month}, over "
+        "all runs. Every modelled state carries its code; the five largest changes carry "
+        "their value. Grey: land outside the model.",
+    )
+    return fig

@@ -25,6 +25,7 @@ def survival_plot(
     title: str | None = None,
     what: str | None = None,
     size: tuple[float, float] = (7.0, 3.8),
+    scheduled: dict[str, str] | None = None,
     **match,
 ) -> Figure:
     """Kaplan-Meier curves of the months until the first event of ``kind``.
@@ -37,10 +38,12 @@ def survival_plot(
         title: figure title.
         what: words for the event in labels (default: kind and match values).
         size: figure size in inches.
+        scheduled: scenario -> the month its scenario file makes the event happen
+            (`sim.analysis.summaries.time_to_event`), counted like a model event.
         **match: event detail columns that must equal these values, e.g. ``site="derna"``.
     """
     chosen = scenarios_in(monthly, scenarios)
-    tte = time_to_event(monthly[monthly["scenario"].isin(chosen)], events, kind, **match)
+    tte = time_to_event(monthly[monthly["scenario"].isin(chosen)], events, kind, scheduled, **match)
     km = kaplan_meier(tte)
     what = what or " ".join([kind.replace("_", " "), *map(str, match.values())])
     looks = style.looks(chosen)
