@@ -319,7 +319,11 @@ def _expulsions(s: State, p: Params, u_expel: np.ndarray) -> None:
     out; under an unchanged government, they stay."""
     recent = (s.month - s.political_change) <= p.expel_window_months
     hostile = s.region_member & (s.hostility >= p.expel_min_hostility) & recent
-    orders = hostile & (s.wpres_target > 0) & (u_expel < p.expulsion_switch * p.expel_hazard * s.hostility)
+    orders = (
+        hostile
+        & (s.wpres_target > 0)
+        & (u_expel < p.expulsion_switch * p.expel_hazard * s.hostility)
+    )
     if not s.stochastic:
         orders[:] = False
     for i in np.flatnonzero(orders):

@@ -233,7 +233,9 @@ def _withdrawals(s: State, p: Params, u_leave: np.ndarray) -> None:
         return
     recent = (s.month - s.political_change) <= p.expel_window_months
     leave = (s.rpres > 0) & recent & (s.ties < p.deploy_min_ties) & s.region_member
-    for i in np.flatnonzero(leave & (u_leave < p.russian_withdrawal_switch * p.russia_withdrawal_hazard)):
+    for i in np.flatnonzero(
+        leave & (u_leave < p.russian_withdrawal_switch * p.russia_withdrawal_hazard)
+    ):
         s.rpres[i] = 0.0
         s.log(
             "force_withdrawal",

@@ -216,8 +216,14 @@ SET_BY_FACT: dict[str, tuple[str, ...]] = {
     "SF-01": _REALIGNMENT,
     "SF-02": _REALIGNMENT,
     "SF-03": _VIOLENCE_STAGE,
-    "SF-05": (*_REALIGNMENT, "russian_cover"),
+    "SF-05": _REALIGNMENT,
     "SF-10": _REALIGNMENT,
+}
+# ... and from single parts
+SET_BY_PART: dict[tuple[str, str], tuple[str, ...]] = {
+    ("SF-05", "Russian forces by themselves do not lower jihadist activity (12 months)"): (
+        "russian_cover",
+    ),
 }
 
 # Batch-level parts (sim.validation.distributions): the observed value inside the
@@ -256,10 +262,11 @@ def window_calibrated(name: str) -> bool:
     return WINDOW_PROVENANCE in _params.REGISTRY[name].source
 
 
-def set_by(fact: str) -> tuple[str, ...]:
-    """Parameters still set from the fact: those earlier rounds set from it whose value
-    has not since been recalibrated on the calibration window."""
-    return tuple(p for p in SET_BY_FACT.get(fact, ()) if not window_calibrated(p))
+def set_by(fact: str, part: str = "") -> tuple[str, ...]:
+    """Parameters still set from the fact (or the part): those earlier rounds set from it
+    whose value has not since been recalibrated on the calibration window."""
+    names = (*SET_BY_FACT.get(fact, ()), *SET_BY_PART.get((fact, part), ()))
+    return tuple(p for p in names if not window_calibrated(p))
 
 
 def in_sample_parts(facts: Iterable[str]) -> dict[str, list[str]]:
@@ -294,7 +301,7 @@ def labelled(card: pd.DataFrame, variant: str) -> pd.DataFrame:
     rows["why"] = [
         lab.why or (_SCHEDULED_COUPS if lab.role_in(variant) != lab.role else "") for lab in labs
     ]
-    rows["set_by"] = [", ".join(set_by(f)) for f in rows.fact]
+    rows["set_by"] = [", ".join(set_by(f, p)) for f, p in zip(rows.fact, rows.part, strict=True)]
     return rows.reset_index(drop=True)
 
 
