@@ -476,6 +476,14 @@ def test_southflank_replay_prints_the_scorecard_and_writes_it(tmp_path):
     summary = json.loads((out / "replay.json").read_text())
     assert {f["fact"] for f in summary["facts"]} == set(FACTS)
     assert (out / "replay_scorecard.csv").exists() and (out / "manifest.json").exists()
+    # the labelled parts, the endogenous shares and the proper scores beside the naive
+    # forecasters are printed and written
+    assert "out of sample" in res.stdout and "persistence" in res.stdout and "Brier" in res.stdout
+    parts = pd.read_csv(out / "replay_parts.csv")
+    assert {"window", "role", "off_pct", "counted", "set_by"} <= set(parts.columns)
+    scores = pd.read_csv(out / "replay_event_scores.csv")
+    assert set(scores.forecaster) == {"model", "base rate 2009-2018", "persistence"}
+    assert set(summary["shares"]) >= {"in_sample", "out_of_sample"}
 
 
 def test_southflank_replay_rejects_bad_input(tmp_path):
@@ -602,7 +610,8 @@ def test_a_replay_report_saves_its_scorecard_from_python(tmp_path):
         series=series,
     )
     paths = report.save(tmp_path / "elsewhere")
-    assert [p.name for p in paths] == ["replay_scorecard.csv", "replay_series.csv", "replay.json"]
+    names = ["replay_scorecard.csv", "replay_series.csv", "replay.json", "replay_scorecard.md"]
+    assert [p.name for p in paths] == names
     saved = pd.read_csv(paths[0])
     assert set(saved.variant) == {"scheduled", "endogenous"} and len(saved) == 2 * len(FACTS)
     summary = json.loads(paths[2].read_text())

@@ -233,6 +233,68 @@ class ReplayReport:
             out = c if out is None else out.join(c[[variant]])
         return out.reset_index()
 
+    def markdown(self) -> str:
+        """The labelled scorecard as Markdown (written as replay_scorecard.md; the
+        README's table is this text): the endogenous parts in and out of sample with
+        their shares, the parts whose fact set parameters, and the others apart."""
+        p = self.parts
+        if not len(p):
+            return ""
+        counted = p.counted if "counted" in p else p.role == "endogenous"
+
+        def table(rows: pd.DataFrame, off: bool = True) -> list[str]:
+            head = (
+                "| fact | part | holds | channels off |"
+                if off
+                else "| fact | part | holds | role: why |"
+            )
+            out = [head, "|---|---|---|---|"]
+            for r in rows.itertuples():
+                if off:
+                    last = f"{r.off_pct:.0f}%"
+                elif r.role == "endogenous":
+                    last = f"endogenous, but {r.holds_pct:.0f}% with {r.credits} off too"
+                else:
+                    last = f"{r.role}: {r.why}"
+                out.append(f"| {r.fact} | {r.part} | {r.holds_pct:.0f}% | {last} |")
+            return out
+
+        sh = self.shares
+        lines = []
+        for key, sel, what in (
+            (
+                "in_sample",
+                counted & (p.window == "calibration"),
+                "Endogenous, in sample (2019-2022: the calibration fits these)",
+            ),
+            (
+                "out_of_sample",
+                counted & (p.window == "validation") & (p.set_by == ""),
+                "Endogenous, out of sample (2023-2025: validation)",
+            ),
+            (
+                "out_of_sample_set_by_fact",
+                counted & (p.window == "validation") & (p.set_by != ""),
+                "Out of sample, but earlier rounds set parameters from the fact (not counted)",
+            ),
+        ):
+            s = sh[key]
+            lines += [
+                "",
+                f"**{what}**: {s['parts']} parts, mean share {s['share_pct']:.0f}%, "
+                f"{s['parts_holding_80']} holding in >= 80% of replicates.",
+                "",
+                *table(p[sel]),
+            ]
+        lines += [
+            "",
+            "**Not counted** (inputs, structure, and endogenous parts whose share does not move "
+            "when their channels are off):",
+            "",
+            *table(p[~counted], off=False),
+        ]
+        return "\n".join(lines) + "\n"
+
     def save(self, out: str | Path | None = None) -> list[Path]:
         """Write the scorecard of every variant (replay_scorecard.csv), the labelled
         parts, the series against the observed one (replay_series.csv), the score
@@ -261,7 +323,11 @@ class ReplayReport:
             "shares": self.shares,
         }
         write_json_atomic(folder / SUMMARY, summary)
-        return [*paths, folder / SUMMARY]
+        md = folder / "replay_scorecard.md"
+        tmp = md.with_suffix(".md.tmp")
+        tmp.write_text(self.markdown(), encoding="utf-8")
+        tmp.replace(md)
+        return [*paths, folder / SUMMARY, md]
 
 
 def replay_scenarios(
