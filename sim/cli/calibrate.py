@@ -75,6 +75,11 @@ def add_arguments(p) -> None:
         help="write the accepted ranges and winners into sim/data/parameters.toml",
     )
     p.add_argument(
+        "--keep-defaults",
+        action="store_true",
+        help="with --write-registry: write only the accepted ranges, keep the defaults",
+    )
+    p.add_argument(
         "--progress",
         choices=("auto", "always", "never"),
         default="auto",
@@ -128,7 +133,7 @@ def run(args) -> int:
         cells = ", ".join(f"{f} {100 * v:.0f}%" for f, v in row["holds"].items())
         print(f"  {variant}: {cells}")
     if args.write_registry:
-        names = write_registry(result)
+        names = write_registry(result, keep_defaults=args.keep_defaults)
         print(f"wrote the accepted ranges of {len(names)} parameters into the registry")
     print(f"wrote {args.out}/{RESULT}")
     return 0

@@ -443,9 +443,10 @@ def _fmt(x: float) -> str:
     return repr(float(f"{x:.6g}"))
 
 
-def registry_ranges(result: dict) -> dict[str, dict]:
+def registry_ranges(result: dict, keep_defaults: bool = False) -> dict[str, dict]:
     """Per calibrated parameter: the new low, high and default (the accepted range,
-    widened to hold the winner) and the provenance text for its ``source``."""
+    widened to hold the winner, or with `keep_defaults` the current default) and the
+    provenance text for its ``source``."""
     out = {}
     seed = result["settings"]["seed"]
     for st in result["stages"]:
@@ -454,12 +455,17 @@ def registry_ranges(result: dict) -> dict[str, dict]:
             if reg.kind not in ("coefficient", "initial"):
                 continue
             acc = st["accepted_ranges"][p]
-            default = float(st["winner"]["values"][p])
+            default = float(reg.default if keep_defaults else st["winner"]["values"][p])
             low, high = min(acc["min"], default), max(acc["max"], default)
             if reg.integer:
                 low, high = float(np.floor(low)), float(np.ceil(high))
+            what = (
+                f"{split.RANGE_PROVENANCE} (default kept from earlier rounds)"
+                if keep_defaults
+                else split.WINDOW_PROVENANCE
+            )
             how = (
-                f"{split.WINDOW_PROVENANCE}: stage {st['stage']}, accepted range of "
+                f"{what}: stage {st['stage']}, accepted range of "
                 f"{st['accepted']} of {st['samples'] + 1} candidates x {st['replicates']} "
                 f"replicates (southflank calibrate --seed {seed}), registry range before "
                 f"{_fmt(reg.low)}-{_fmt(reg.high)}, default before {_fmt(reg.default)} "
@@ -469,16 +475,20 @@ def registry_ranges(result: dict) -> dict[str, dict]:
     return out
 
 
-def write_registry(result: dict, path: str | Path | None = None) -> list[str]:
+def write_registry(
+    result: dict, path: str | Path | None = None, keep_defaults: bool = False
+) -> list[str]:
     """Write the accepted ranges and the winners into the registry file (low, high,
     default; the source gains the provenance), so deep-uncertainty draws sample what
-    the calibration window did not reject. Returns the names changed."""
+    the calibration window did not reject. With `keep_defaults` only the ranges are
+    written (widened to hold the current default) and the defaults stay. Returns the
+    names changed."""
     from importlib import resources
 
     path = Path(path) if path else Path(str(resources.files("sim") / "data" / "parameters.toml"))
     text = path.read_text(encoding="utf-8")
     changed = []
-    for name, new in registry_ranges(result).items():
+    for name, new in registry_ranges(result, keep_defaults).items():
         block = re.search(
             rf'(\[\[parameter\]\]\nname = "{re.escape(name)}"\n.*?)(?=\n\[\[parameter\]\]|\Z)',
             text,
@@ -488,12 +498,17 @@ def write_registry(result: dict, path: str | Path | None = None) -> list[str]:
             raise KeyError(f"{path}: no entry {name!r}")
         entry = block.group(1)
         updated = entry
+        integer = _params.REGISTRY[name].integer
         for key in ("default", "low", "high"):
-            updated = re.sub(rf"(?m)^{key} = .*$", f"{key} = {_fmt(new[key])}", updated)
+            value = str(int(new[key])) if integer else _fmt(new[key])
+            updated = re.sub(rf"(?m)^{key} = .*$", f"{key} = {value}", updated)
         import tomllib
 
         old_source = tomllib.loads(entry)["parameter"][0]["source"]
-        kept = old_source.split(f"; {split.WINDOW_PROVENANCE}")[0]
+        kept = re.split(
+            f"; (?:{re.escape(split.WINDOW_PROVENANCE)}|{re.escape(split.RANGE_PROVENANCE)})",
+            old_source,
+        )[0]
         updated = re.sub(
             r"(?m)^source = .*$",
             lambda _m, s=f"{kept}; {new['source']}": (

@@ -44,6 +44,8 @@ WINDOWS = ("start", "calibration", "validation")
 ROLES = ("input", "structural", "endogenous")
 # the words the calibration writes into a registry entry's source (sim.validation.calibrate)
 WINDOW_PROVENANCE = "calibrated on the replay's 2019-01..2022-12 window"
+# ... where only the accepted range was written and the default kept (it lies inside)
+RANGE_PROVENANCE = "range accepted on the replay's 2019-01..2022-12 window"
 
 COUP, EXPEL, BLOC, DEPLOY, WITHDRAW = (
     "coup_hazard_switch",
