@@ -543,7 +543,7 @@ def test_a_surge_of_insecurity_raises_coup_risk_and_russian_guards_lower_it(repl
 def test_a_new_junta_invites_no_russian_forces_before_its_tenure(replay):
     from sim.mechanisms import coups, russian_opportunism
 
-    m = _model(endogenous_variant(replay).with_parameters({"deploy_hazard": 0.6}))
+    m = _model(endogenous_variant(replay).with_parameters({"deploy_hazard": 0.59}))
     s, p = m.state, m.p
     i = s.codes.index("NER")
     coups.install_junta(s, p, i, 1.0, "test")
@@ -554,7 +554,7 @@ def test_a_new_junta_invites_no_russian_forces_before_its_tenure(replay):
         russian_opportunism.apply(s, p, rng)
         s.month += 1
     assert s.rpres[i] == 0.0
-    for _ in range(24):  # hazard 0.6 a month: arrival all but certain
+    for _ in range(24):  # hazard 0.59 a month: arrival all but certain
         s.ties[i] = 1.0
         russian_opportunism.apply(s, p, rng)
         s.month += 1

@@ -269,7 +269,9 @@ def test_the_calibration_writes_its_accepted_ranges_into_the_registry(tmp_path):
     e = entries["expel_hazard"]
     # the accepted range, widened to hold the winner; the source keeps its history
     assert (e["low"], e["high"], e["default"]) == (0.1, 0.3, 0.3)
-    assert e["source"].startswith(old.source) and split.WINDOW_PROVENANCE in e["source"]
+    history = old.source.split("; " + split.RANGE_PROVENANCE)[0]
+    assert e["source"].startswith(history) and split.WINDOW_PROVENANCE in e["source"]
+    assert split.RANGE_PROVENANCE not in e["source"]  # one provenance: the latest
     t = entries["deploy_min_tenure"]
     assert (t["low"], t["high"], t["default"]) == (4.0, 12.0, 9.0)
     # written twice, the provenance is not repeated
@@ -277,3 +279,8 @@ def test_the_calibration_writes_its_accepted_ranges_into_the_registry(tmp_path):
     e2 = {x["name"]: x for x in tomllib.loads(reg.read_text())["parameter"]}["expel_hazard"]
     assert e2["source"].count(split.WINDOW_PROVENANCE) == 1
     json.dumps(e2)  # plain values
+    # ranges only: the defaults stay and the source says so
+    calibrate.write_registry(result, reg, keep_defaults=True)
+    e3 = {x["name"]: x for x in tomllib.loads(reg.read_text())["parameter"]}["expel_hazard"]
+    assert e3["default"] == 0.3 and (e3["low"], e3["high"]) == (0.1, 0.3)
+    assert split.RANGE_PROVENANCE in e3["source"] and split.WINDOW_PROVENANCE not in e3["source"]

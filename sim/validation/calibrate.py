@@ -443,9 +443,9 @@ def _fmt(x: float) -> str:
     return repr(float(f"{x:.6g}"))
 
 
-def registry_ranges(result: dict, keep_defaults: bool = False) -> dict[str, dict]:
+def registry_ranges(result: dict, keep: dict[str, float] | None = None) -> dict[str, dict]:
     """Per calibrated parameter: the new low, high and default (the accepted range,
-    widened to hold the winner, or with `keep_defaults` the current default) and the
+    widened to hold the winner, or the default in `keep` where given) and the
     provenance text for its ``source``."""
     out = {}
     seed = result["settings"]["seed"]
@@ -455,13 +455,13 @@ def registry_ranges(result: dict, keep_defaults: bool = False) -> dict[str, dict
             if reg.kind not in ("coefficient", "initial"):
                 continue
             acc = st["accepted_ranges"][p]
-            default = float(reg.default if keep_defaults else st["winner"]["values"][p])
+            default = float(keep[p] if keep else st["winner"]["values"][p])
             low, high = min(acc["min"], default), max(acc["max"], default)
             if reg.integer:
                 low, high = float(np.floor(low)), float(np.ceil(high))
             what = (
                 f"{split.RANGE_PROVENANCE} (default kept from earlier rounds)"
-                if keep_defaults
+                if keep
                 else split.WINDOW_PROVENANCE
             )
             how = (
@@ -486,9 +486,12 @@ def write_registry(
     from importlib import resources
 
     path = Path(path) if path else Path(str(resources.files("sim") / "data" / "parameters.toml"))
+    import tomllib
+
     text = path.read_text(encoding="utf-8")
+    current = {e["name"]: float(e["default"]) for e in tomllib.loads(text)["parameter"]}
     changed = []
-    for name, new in registry_ranges(result, keep_defaults).items():
+    for name, new in registry_ranges(result, current if keep_defaults else None).items():
         block = re.search(
             rf'(\[\[parameter\]\]\nname = "{re.escape(name)}"\n.*?)(?=\n\[\[parameter\]\]|\Z)',
             text,
@@ -502,8 +505,6 @@ def write_registry(
         for key in ("default", "low", "high"):
             value = str(int(new[key])) if integer else _fmt(new[key])
             updated = re.sub(rf"(?m)^{key} = .*$", f"{key} = {value}", updated)
-        import tomllib
-
         old_source = tomllib.loads(entry)["parameter"][0]["source"]
         kept = re.split(
             f"; (?:{re.escape(split.WINDOW_PROVENANCE)}|{re.escape(split.RANGE_PROVENANCE)})",

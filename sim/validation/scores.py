@@ -114,14 +114,6 @@ def crps_poisson(mean: float, y: int) -> float:
     return float(np.sum((cdf - (k >= y)) ** 2))
 
 
-def poisson_interval(mean: float, level: float = LEVEL) -> tuple[int, int]:
-    """The central `level` interval of a Poisson count."""
-    from scipy.stats import poisson
-
-    tail = (1 - level) / 2
-    return int(poisson.ppf(tail, mean)), int(poisson.ppf(1 - tail, mean))
-
-
 def sample_interval(samples: Sequence[float], level: float = LEVEL) -> tuple[float, float]:
     """The central `level` interval of a sample (lower and upper quantiles)."""
     tail = (1 - level) / 2
@@ -145,6 +137,8 @@ class CountForecast:
         if self.samples:
             return sample_interval(self.samples, level)
         if self.poisson_mean is not None:
+            from ..analysis.plausibility import poisson_interval
+
             return poisson_interval(self.poisson_mean, level)
         return float(self.point), float(self.point)
 

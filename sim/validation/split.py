@@ -186,40 +186,16 @@ LABELS: dict[str, dict[str, Label]] = {
     },
 }
 
-# Parameters that earlier calibration rounds (docs/calibration.md, rounds 1-7, before
-# the data split) set from each fact as a whole, in- and out-of-sample parts alike.
-_REALIGNMENT = (
-    "hostility_mean",
-    "hostility_spread",
-    "hostility_grievance",
-    "hostility_contagion",
-    "expel_hazard",
-    "expel_min_hostility",
-    "withdrawal_months",
-    "deploy_hazard",
-    "deploy_min_ties",
-    "deploy_min_tenure",
-    "coup_ties_gain",
-)
-_VIOLENCE_STAGE = (
-    "jihad_growth",
-    "jihad_suppression",
-    "western_cover",
-    "jihad_spill",
-    "grievance_rate",
-    "jihad_pressure_threshold",
-    "jihad_anchor",
-    "grievance_external",
-    "grievance_authoritarian",
-    "grievance_violence",
-    "coup_cover_loss",
-)
-SET_BY_FACT: dict[str, tuple[str, ...]] = {
-    "SF-01": _REALIGNMENT,
-    "SF-02": _REALIGNMENT,
-    "SF-03": _VIOLENCE_STAGE,
-    "SF-05": _REALIGNMENT,
-    "SF-10": _REALIGNMENT,
+# The calibration stages (sim.validation.calibrate.STAGES) whose parameters earlier
+# rounds (docs/calibration.md, rounds 1-7, before the data split) set from each fact as
+# a whole, in- and out-of-sample parts alike (the realignment stage also holds the third
+# round's hand-set deploy_hazard and deploy_min_tenure, set from SF-01's and SF-05's lags)
+SET_BY_FACT: dict[str, str] = {
+    "SF-01": "realignment",
+    "SF-02": "realignment",
+    "SF-03": "violence",
+    "SF-05": "realignment",
+    "SF-10": "realignment",
 }
 # ... and from single parts
 SET_BY_PART: dict[tuple[str, str], tuple[str, ...]] = {
@@ -267,7 +243,11 @@ def window_calibrated(name: str) -> bool:
 def set_by(fact: str, part: str = "") -> tuple[str, ...]:
     """Parameters still set from the fact (or the part): those earlier rounds set from it
     whose value has not since been recalibrated on the calibration window."""
-    names = (*SET_BY_FACT.get(fact, ()), *SET_BY_PART.get((fact, part), ()))
+    from .calibrate import STAGES  # the stages import this module
+
+    stages = {st.name: st.parameters for st in STAGES}
+    by_fact = stages[SET_BY_FACT[fact]] if fact in SET_BY_FACT else ()
+    names = (*by_fact, *SET_BY_PART.get((fact, part), ()))
     return tuple(p for p in names if not window_calibrated(p))
 
 
