@@ -310,8 +310,8 @@ MEASURES: dict[str, Measure] = {
         None,
         _LEVEL,
         0.01,
-        "one percentage point, about half a year of the baseline's drift (0.36 to 0.54 "
-        "over ten years); smaller changes would not alter any state's camp",
+        "one percentage point, half the baseline's ten-year drift at registry defaults "
+        "(0.33 to 0.35); smaller changes would not alter any state's camp",
         0.50,
         "Russia holds less than half of the outside influence over the region",
         validation="not validated: no observed series of influence; the replay of 2019-2025 checks only that the Sahel juntas turn to Russia (SF-01, SF-05)",
@@ -353,7 +353,7 @@ MEASURES: dict[str, Measure] = {
         0.5,
         "one state changing camp in half of the runs",
         12,
-        "keep at least twelve of the fourteen West-aligned states of mid-2025",
+        "keep at least twelve of the fifteen West-aligned states of mid-2025 (docs/start.md)",
     ),
     "stability_mean": Measure(
         "Regional stability",

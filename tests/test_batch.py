@@ -241,14 +241,14 @@ def test_unknown_choice_exits_2(option, files, tmp_path):
 
 def test_vary_explores_a_parameter_without_a_yaml_file(files, tmp_path):
     out = tmp_path / "vary"
-    args = ["batch", str(files[0]), "--vary", "jihad_growth=0.1:0.3", "--vary", "jihad_anchor"]
+    args = ["batch", str(files[0]), "--vary", "jihad_growth=0.15:0.25", "--vary", "jihad_anchor"]
     args += ["--samples", "3", "--replicates", "2", "--executor", "serial", "--seed", "5"]
     assert main([*args, "--out", str(out), "--progress", "never"]) == 0
     manifest = json.loads((out / "manifest.json").read_text())
     points = manifest["design"]["points"]
     assert len(points) == 3 and all(set(pt) == {"jihad_growth", "jihad_anchor"} for pt in points)
     growth = [pt["jihad_growth"] for pt in points]
-    assert all(0.1 <= g <= 0.3 for g in growth) and len(set(growth)) == 3
+    assert all(0.15 <= g <= 0.25 for g in growth) and len(set(growth)) == 3
     b = load(out)
     assert len(b.runs) == 6 and (b.runs.status == "ok").all()
     # the varied value reaches the model: the points' runs differ under common seeds

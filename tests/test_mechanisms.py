@@ -349,8 +349,14 @@ def test_coup_risk_rises_with_insecurity(sahel_state):
     assert coups.hazard(s2, p)[i] > before * 1.5
 
 
-HOSTILE = {"hostility_mean": 0.9, "hostility_spread": 0.0}
-FRIENDLY = {"hostility_mean": 0.3, "hostility_spread": 0.0, "hostility_grievance": 0.0}
+# the ends of the registry's ranges (accepted on the replay's calibration window)
+HOSTILE = {"hostility_mean": 0.894, "hostility_spread": 0.03}
+FRIENDLY = {
+    "hostility_mean": 0.432,
+    "hostility_spread": 0.03,
+    "hostility_grievance": 0.128,
+    "expel_min_hostility": 0.79,
+}
 
 
 def _coup_in_jordan(baseline, parameters: dict) -> Scenario:

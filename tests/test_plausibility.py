@@ -86,12 +86,20 @@ def test_the_start_is_at_rest_without_random_events(baseline):
 
 @pytest.mark.slow
 def test_a_bound_fails_when_the_model_breaks_it(baseline):
-    """The suite can fail: with coups made likely everywhere (coup_no_record 0 and the
-    base log-odds at the top of its range), the monarchies' bound breaks."""
+    """The suite can fail: with coups made likely everywhere (coup_no_record 0, the base
+    log-odds and fragility at the top of their ranges, monarchies unprotected), the
+    monarchies' bounds break."""
     from sim import simulate
     from sim.analysis.plausibility import from_result
 
-    broken = baseline.with_parameters({"coup_no_record": 0.0, "coup_logit_base": -6.5})
+    broken = baseline.with_parameters(
+        {
+            "coup_no_record": 0.0,
+            "coup_logit_base": -7.76,
+            "coup_fragility": 4.68,
+            "coup_monarchy": 0.0,
+        }
+    )
     runs = [from_result(simulate(broken, seed=s)) for s in range(1, 21)]
     table = shares(runs).set_index("bound")
     assert not table.ok.all()

@@ -25,10 +25,12 @@ from sim.batch.design import replicate_seeds
 from sim.calendar import format_month, parse_month
 from sim.validation.facts import AES, FACTS, RunView, sf01, sf03, sf05, sf09, sf10
 from sim.validation.replay import (
+    HEADLINE,
     REPLAY,
     counterfactual_variant,
     endogenous_variant,
     observed_fatalities,
+    replay_scenarios,
     sahel_series,
     score_result,
     scorecard,
@@ -39,8 +41,10 @@ REPLAY_FILE = ROOT / "scenarios" / f"{REPLAY}.yaml"
 BATCH_SEED = 2019  # the default of `southflank replay`
 REPLICATES = 20
 
-# Share of replicates (%) in which each whole fact must hold with the scheduled coups.
-# 80 is the bar; a lower value is the honest level reached (docs/calibration.md, "Gaps").
+# Share of replicates (%) in which each whole fact must hold in the diagnostic variant
+# with the scheduled coups. 80 is the bar; a lower value is the honest level reached
+# (docs/calibration.md, "Gaps"). The headline (everything endogenous) is held to its
+# parts below and to the proper scores (tests/test_validation.py).
 THRESHOLD = {
     "SF-05": 80,
     "SF-09": 100,  # scheduled coups: a check that the inputs are the observed coups
@@ -64,13 +68,19 @@ PART_THRESHOLD = {
     ("scheduled", "SF-02", "Sahel Western presence never rises"): 90,
     ("scheduled", "SF-02", "Sahel Western presence 0 by 2025-02"): 80,
     # SF-03: the rise is reproduced (timing and size); the 2024 plateau is not
+    ("scheduled", "SF-03", "2022 >= 1.5 x 2020"): 80,
+    ("scheduled", "SF-03", "2022 not below 2021"): 80,
     ("scheduled", "SF-03", "2023 >= 2.5 x 2020"): 80,
-    ("scheduled", "SF-03", "each of 2022-2024 >= 1.5 x 2020"): 80,
-    ("scheduled", "SF-03", "no year after 2021 below 2021"): 80,
+    ("scheduled", "SF-03", "2023 and 2024 >= 1.5 x 2020"): 80,
+    ("scheduled", "SF-03", "no year 2023-2025 below 2021"): 80,
     # 100% of 50 since the sixth round (spill needs a foothold; before: 88%)
     ("scheduled", "SF-03", "Sahel share of the region's violence rises 2022 -> 2023 -> 2024"): 90,
-    ("endogenous", "SF-09", "no coup in Mediterranean Dialogue states"): 70,
-    ("endogenous", "SF-09", "no coup in the six states 2023-08..2025-12"): 60,
+    # the headline, everything endogenous: the honest levels reached (docs/calibration.md,
+    # "Validation"); the coup wave and what follows from it are not reproduced
+    ("endogenous", "SF-09", "no coup in Mediterranean Dialogue states 2019-2022"): 80,
+    ("endogenous", "SF-09", "no coup in Mediterranean Dialogue states 2023-2025"): 70,
+    ("endogenous", "SF-05", "no Sahel host loses Russian presence (no expulsion, no gap)"): 90,
+    ("endogenous", "SF-03", "2024 within -20%/+10% of 2023"): 70,
 }
 
 
@@ -118,6 +128,15 @@ def test_the_summits_leave_the_southern_partners_out(replay):
     ]
 
 
+def test_the_headline_is_the_model_that_forecasts():
+    """The replay validates the model the forecasts use: coups endogenous in the
+    headline; the scheduled coups are a diagnostic variant."""
+    variants = replay_scenarios()
+    assert list(variants)[0] == HEADLINE == "endogenous"
+    assert variants[HEADLINE].endogenous_coups is True
+    assert variants["scheduled"].endogenous_coups is False
+
+
 def test_the_endogenous_variant_drops_the_coups_and_nothing_else(replay):
     v = endogenous_variant(replay)
     assert v.endogenous_coups is True and v.name == f"{REPLAY}_endogenous"
@@ -128,7 +147,7 @@ def test_the_endogenous_variant_drops_the_coups_and_nothing_else(replay):
 
 # ------------------------------------------------------- the tests of the facts
 MONTHS = [format_month(parse_month("2019-01") + k) for k in range(84)]
-CODES = sorted({"CAF", "MLI", "BFA", "NER", "TCD", "GIN", "SDN", "SEN", "DZA", "EGY"})
+CODES = sorted({"CAF", "MLI", "BFA", "NER", "TCD", "GIN", "SDN", "SEN", "DZA", "EGY", "SYR"})
 
 
 def synthetic(
@@ -146,6 +165,8 @@ def synthetic(
     west, russia = np.ones((n, m)), np.zeros((n, m))
     regime = np.full((n, m), "hybrid", dtype=object)
     russia[:, CODES.index("CAF")] = 0.5
+    # Syria: Russian bases until Assad's fall, a drawdown after (an input of the replay)
+    russia[:, CODES.index("SYR")] = [1.0 if d < "2024-12" else 0.25 for d in MONTHS]
     for c, d in west_exit.items():
         west[MONTHS.index(d) :, CODES.index(c)] = 0.0
     for c, d in russia_in.items():
@@ -253,18 +274,37 @@ def test_the_counterfactual_twin_differs_only_by_russian_forces_in_the_sahel(rep
     pd.testing.assert_frame_equal(a.monthly[before], b.monthly[before])
 
 
-def test_sf09_counts_the_coup_wave_and_the_quiet_after():
+def test_sf09_counts_the_coup_wave_by_the_data_split():
     wave = {
         "MLI": ["2020-08", "2021-05"],
         "BFA": ["2022-01", "2022-09"],
         "NER": ["2023-07"],
         "GIN": ["2021-09"],
+        "TCD": ["2021-04"],
+        "SDN": ["2021-10"],
     }
-    assert sf09(synthetic(wave, {}, {})).holds
-    late = {**wave, "TCD": ["2024-03"]}
-    assert not sf09(synthetic(late, {}, {})).checks["no coup in the six states 2023-08..2025-12"]
-    md = {**wave, "EGY": ["2022-03"]}
-    assert not sf09(synthetic(md, {}, {})).checks["no coup in Mediterranean Dialogue states"]
+    res = sf09(synthetic(wave, {}, {}))
+    assert res.holds
+    assert res.measured["coups in the six states 2020-08..2022-12"] == 7
+    assert res.measured["coups in the six states 2023-01..2025-12"] == 1
+    late = {**wave, "TCD": ["2021-04", "2024-03"]}
+    assert sf09(synthetic(late, {}, {})).measured["coups in the six states 2023-01..2025-12"] == 2
+    md = {**wave, "EGY": ["2023-03"]}
+    res = sf09(synthetic(md, {}, {}))
+    assert res.checks["no coup in Mediterranean Dialogue states 2019-2022"]
+    assert not res.checks["no coup in Mediterranean Dialogue states 2023-2025"]
+
+
+def test_sf05_restated_reads_the_loss_of_a_patron_and_no_sahel_host_leaving():
+    run = with_twin(synthetic(**HISTORY))
+    part = "Syria's Russian presence falls after Assad's fall (the loss of a patron)"
+    assert sf05(run).checks[part]
+    kept = with_twin(synthetic(**HISTORY))
+    kept.russia[:, CODES.index("SYR")] = 1.0
+    assert not sf05(kept).checks[part]
+    left = with_twin(synthetic(**HISTORY))
+    left.russia[MONTHS.index("2025-03") :, CODES.index("MLI")] = 0.0
+    assert not sf05(left).checks["no Sahel host loses Russian presence (no expulsion, no gap)"]
 
 
 def test_sf10_needs_the_bloc_after_the_third_junta():
@@ -275,16 +315,21 @@ def test_sf10_needs_the_bloc_after_the_third_junta():
     assert not sf10(synthetic(**HISTORY)).holds  # no bloc at all
 
 
-def test_the_series_scales_simulated_2023_to_the_observed_2023():
+def test_the_series_scale_is_fixed_from_the_calibration_window_only():
+    """One factor for all years: observed 2020-2022 over simulated 2020-2022 (the data
+    split: no year after 2022 may set it), so the simulated 2023 is not made equal to
+    the observed one."""
     annual = pd.DataFrame(
         {
-            "run_id": ["a"] * 3 + ["b"] * 3,
-            "year": [2020, 2023, 2024] * 2,
-            "activity": [0.1, 0.3, 0.28] * 2,
+            "run_id": ["a"] * 5 + ["b"] * 5,
+            "year": [2020, 2021, 2022, 2023, 2024] * 2,
+            "activity": [0.1, 0.1, 0.2, 0.3, 0.28] * 2,
         }
     )
     s = sahel_series(annual).set_index("year")
-    assert s.loc[2023, "simulated_fatalities"] == s.loc[2023, "observed_fatalities"] == 11643
+    scale = (4150 + 4850 + 7899) / 0.4
+    assert s.loc[2022, "simulated_fatalities"] == round(0.2 * scale)
+    assert s.loc[2023, "simulated_fatalities"] == round(0.3 * scale) != 11643
     assert s.loc[2023, "simulated_ratio_2020"] == pytest.approx(3.0)
     assert s.loc[2023, "observed_ratio_2020"] == pytest.approx(11643 / 4150)
 
@@ -390,6 +435,7 @@ def _share(variant: str, fact: str, part: str = "") -> float:
 def test_every_fact_has_a_threshold():
     covered = set(THRESHOLD) | {f for v, f, _ in PART_THRESHOLD if v == "scheduled"}
     assert covered == set(FACTS)
+    assert any(v == HEADLINE for v, _, _ in PART_THRESHOLD)
 
 
 @pytest.mark.slow
@@ -408,7 +454,7 @@ def test_the_parts_reached_of_the_facts_not_reproduced(key):
 
 
 @pytest.mark.slow
-def test_endogenous_coups_happen_in_the_replay():
+def test_endogenous_coups_happen_in_the_replay():  # the headline
     """With coups endogenous the full SF-09 pattern holds in no replicate (the honest
     level, docs/calibration.md, "Gaps"), but the mechanism is not switched off by the
     calibration: coups still happen, at least one per run on average."""
@@ -430,6 +476,14 @@ def test_southflank_replay_prints_the_scorecard_and_writes_it(tmp_path):
     summary = json.loads((out / "replay.json").read_text())
     assert {f["fact"] for f in summary["facts"]} == set(FACTS)
     assert (out / "replay_scorecard.csv").exists() and (out / "manifest.json").exists()
+    # the labelled parts, the endogenous shares and the proper scores beside the naive
+    # forecasters are printed and written
+    assert "out of sample" in res.stdout and "persistence" in res.stdout and "Brier" in res.stdout
+    parts = pd.read_csv(out / "replay_parts.csv")
+    assert {"window", "role", "off_pct", "counted", "set_by"} <= set(parts.columns)
+    scores = pd.read_csv(out / "replay_event_scores.csv")
+    assert set(scores.forecaster) == {"model", "base rate 2009-2018", "persistence"}
+    assert set(summary["shares"]) >= {"in_sample", "out_of_sample"}
 
 
 def test_southflank_replay_rejects_bad_input(tmp_path):
@@ -489,7 +543,7 @@ def test_a_surge_of_insecurity_raises_coup_risk_and_russian_guards_lower_it(repl
 def test_a_new_junta_invites_no_russian_forces_before_its_tenure(replay):
     from sim.mechanisms import coups, russian_opportunism
 
-    m = _model(endogenous_variant(replay).with_parameters({"deploy_hazard": 0.6}))
+    m = _model(endogenous_variant(replay).with_parameters({"deploy_hazard": 0.59}))
     s, p = m.state, m.p
     i = s.codes.index("NER")
     coups.install_junta(s, p, i, 1.0, "test")
@@ -500,7 +554,7 @@ def test_a_new_junta_invites_no_russian_forces_before_its_tenure(replay):
         russian_opportunism.apply(s, p, rng)
         s.month += 1
     assert s.rpres[i] == 0.0
-    for _ in range(24):  # hazard 0.6 a month: arrival all but certain
+    for _ in range(24):  # hazard 0.59 a month: arrival all but certain
         s.ties[i] = 1.0
         russian_opportunism.apply(s, p, rng)
         s.month += 1
@@ -550,13 +604,14 @@ def test_a_replay_report_saves_its_scorecard_from_python(tmp_path):
         path=str(tmp_path / "batch"),
         seconds=1.5,
         replicates=2,
-        cards={"scheduled": card, "endogenous": card.assign(holds_pct=0.0)},
+        cards={"endogenous": card.assign(holds_pct=0.0), "scheduled": card},
         scores={},
         annual={},
         series=series,
     )
     paths = report.save(tmp_path / "elsewhere")
-    assert [p.name for p in paths] == ["replay_scorecard.csv", "replay_series.csv", "replay.json"]
+    names = ["replay_scorecard.csv", "replay_series.csv", "replay.json", "replay_scorecard.md"]
+    assert [p.name for p in paths] == names
     saved = pd.read_csv(paths[0])
     assert set(saved.variant) == {"scheduled", "endogenous"} and len(saved) == 2 * len(FACTS)
     summary = json.loads(paths[2].read_text())

@@ -1,9 +1,11 @@
-"""Calibrate the model against the historical replay: a staged rejection search over
-the registry's ranges of a handful of parameters per stage, scored by the share of
-replay replicates in which the stylized facts hold (sim.validation.calibrate, docs/calibration.md).
+"""Calibrate the model against the historical replay's calibration window (2019-2022):
+a staged rejection search over the registry's ranges of a handful of parameters per
+stage, scored by the share of replay replicates in which the stylized facts' in-sample
+parts hold (sim.validation.calibrate, docs/calibration.md).
 
 The result (calibration.json in --out) lists, per stage, the accepted candidates'
-ranges and the winner, and a final scorecard of every fact with the calibrated values.
+ranges and the winner, and a final scorecard of every fact with the calibrated values;
+--write-registry writes the accepted ranges and the winners into the registry.
 Reproducible with the same --seed, --samples and --replicates; an interrupted search
 resumes when run again with the same --out.
 """
@@ -19,6 +21,7 @@ from ..validation.calibrate import (
     RESULT,
     calibrate,
     stage_names,
+    write_registry,
 )
 from . import InputError, seed_arg
 from .batch import progress_flag
@@ -67,6 +70,16 @@ def add_arguments(p) -> None:
         help="where runs execute",
     )
     p.add_argument(
+        "--write-registry",
+        action="store_true",
+        help="write the accepted ranges and winners into sim/data/parameters.toml",
+    )
+    p.add_argument(
+        "--keep-defaults",
+        action="store_true",
+        help="with --write-registry: write only the accepted ranges, keep the defaults",
+    )
+    p.add_argument(
         "--progress",
         choices=("auto", "always", "never"),
         default="auto",
@@ -105,18 +118,22 @@ def run(args) -> int:
         progress=progress_flag(args.progress),
     )
     print(f"calibration: {len(result['stages'])} stage(s) in {result['seconds']:.0f} s")
+    print("in-sample parts (2019-2022), share of replicates holding, before -> after:")
     for st in result["stages"]:
-        before, after = st["before"]["score"]["holds"], st["winner"]["score"]["holds"]
-        facts = ", ".join(
-            f"{f} {100 * before[f]:.0f}% -> {100 * after[f]:.0f}%" for f in st["facts"]
-        )
-        print(f"  {st['stage']}: {facts} ({st['accepted']} of {st['samples'] + 1} accepted)")
+        n = st["samples"] + 1
+        print(f"  {st['stage']} ({st['accepted']} of {n} accepted):")
+        before, after = st["before"]["score"]["parts"], st["winner"]["score"]["parts"]
+        for part in before:
+            print(f"    {100 * before[part]:3.0f}% -> {100 * after[part]:3.0f}%  {part}")
     print("changed parameters (old -> new):")
     for name, ch in result["changed"].items():
         print(f"  {name:28} {ch['old']:>9g} -> {ch['new']:<9g} {REGISTRY[name].unit}")
     print(f"final check, {result['check_replicates']} replicates (share of replicates holding):")
     for variant, row in result["final"].items():
         cells = ", ".join(f"{f} {100 * v:.0f}%" for f, v in row["holds"].items())
-        print(f"  {variant} coups: {cells}")
+        print(f"  {variant}: {cells}")
+    if args.write_registry:
+        names = write_registry(result, keep_defaults=args.keep_defaults)
+        print(f"wrote the accepted ranges of {len(names)} parameters into the registry")
     print(f"wrote {args.out}/{RESULT}")
     return 0

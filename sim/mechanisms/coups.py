@@ -17,7 +17,7 @@ Equations, per state i and month:
                 - coup_foreign_guard * russian presence_i
     Jref_i += (J_i - Jref_i) / coup_rise_months   (Jref starts at the observed activity
               of the year before the start where the roster has it, else at J)
-    coup if u_i < h_i (endogenous coups on); memory decays as exp(-1/coup_memory_months)
+    coup if u_i < [coup_hazard] h_i (endogenous coups on); memory decays as exp(-1/coup_memory_months)
 Governments change by coup or, where neither the military nor a monarch rules, with
 probability government_change_rate / 12 per month (elections and transitions; dated
 ones are scenario events). A new government's hostility to the West:
@@ -30,11 +30,11 @@ Hostility changes only with a government (or a dated event): the bloc's pull act
 new government, along relations a rupture has not closed.
 Expulsion: within expel_window_months of a political change (a coup, a new government,
 a rupture with the West; logged), a government with hostility >= expel_min_hostility
-orders Western forces out with probability expel_hazard * hostility_i per month; they
+orders Western forces out with probability [expulsion] expel_hazard * hostility_i per month; they
 leave at 1 / withdrawal_months presence units per month. Within the same window, where
 the new government's hostility is below expel_min_hostility / 2, Western forces that
 had left return (to their start level) with probability western_return_hazard per month.
-Bloc: once bloc_min_members hostile juntas of one sub-region form a group of neighbours
+Bloc ([bloc]): once bloc_min_members hostile juntas of one sub-region form a group of neighbours
 (connected through shared borders), that group founds a bloc (ties +bloc_ties_gain);
 later hostile juntas of that sub-region next to a member join.
 
@@ -104,6 +104,9 @@ PARAMS = (
     "hostility_civil_mean",
     "expel_window_months",
     "western_return_hazard",
+    "coup_hazard_switch",
+    "expulsion_switch",
+    "bloc_switch",
 )
 LEVERS = ()
 READS = (
@@ -206,7 +209,7 @@ def hazard(s: State, p: Params) -> np.ndarray:
         - p.coup_capacity_shield * np.maximum(s.capacity - 0.5, 0.0)
         - p.coup_foreign_guard * s.rpres
     )
-    return s.region_member / (1.0 + np.exp(-logit))
+    return p.coup_hazard_switch * s.region_member / (1.0 + np.exp(-logit))
 
 
 def install_junta(s: State, p: Params, i: int, u: float, cause: str) -> None:
@@ -316,7 +319,11 @@ def _expulsions(s: State, p: Params, u_expel: np.ndarray) -> None:
     out; under an unchanged government, they stay."""
     recent = (s.month - s.political_change) <= p.expel_window_months
     hostile = s.region_member & (s.hostility >= p.expel_min_hostility) & recent
-    orders = hostile & (s.wpres_target > 0) & (u_expel < p.expel_hazard * s.hostility)
+    orders = (
+        hostile
+        & (s.wpres_target > 0)
+        & (u_expel < p.expulsion_switch * p.expel_hazard * s.hostility)
+    )
     if not s.stochastic:
         orders[:] = False
     for i in np.flatnonzero(orders):
@@ -357,6 +364,8 @@ def _western_presence(s: State, p: Params, u_return: np.ndarray) -> None:
 
 
 def _bloc(s: State, p: Params) -> None:
+    if p.bloc_switch <= 0:
+        return
     juntas = hostile_juntas(s, p)
     if not s.bloc.any() and len(juntas) >= p.bloc_min_members:
         # the founders: the largest group of neighbouring hostile juntas of one sub-region

@@ -38,7 +38,7 @@ pool of black_wagner_capacity shared by all hosts; the surge leaves when the cri
 ends and returns to the pool.
 Security deployment (Africa Corps), for a military regime with ties >= deploy_min_ties,
 in power for at least deploy_min_tenure months, and no deployment yet: arrives with
-probability deploy_hazard * hostility_i * ties_i; presence becomes deploy_level.
+probability [deployment] deploy_hazard * hostility_i * ties_i; presence becomes deploy_level.
 The tenure condition is the observed order: a junta first settles its hold on power and
 breaks with its Western partners, then invites Russia (Mali's second junta after 7
 months, Burkina Faso's second after 16, Niger's after 9; Burkina Faso's first junta,
@@ -57,7 +57,7 @@ cut lowers them, a new deployment raises them) and relax toward the anchors. The
 
 Withdrawal: within expel_window_months of a political change, where the new government's
 ties fall below deploy_min_ties, Russian forces leave with probability
-russia_withdrawal_hazard per month (the loss of a patron: Syria after Assad).
+[russian_withdrawal] russia_withdrawal_hazard per month (the loss of a patron: Syria after Assad).
 
 Departures: influence operations, arms and basing share one budget; the source gives
 no split. No Sahel host asked Russia to leave 2019-2025 (SF-05); the withdrawal rule
@@ -129,6 +129,8 @@ PARAMS = (
     "libya_base_reach_switch",
     "black_wagners_switch",
     "africa_corps_switch",
+    "deployment_switch",
+    "russian_withdrawal_switch",
 )
 LEVERS = ("russia_budget", "md_revival", "ici_revival")
 READS = (
@@ -330,7 +332,7 @@ def _deployments(s: State, p: Params, alloc: np.ndarray, u_deploy: np.ndarray) -
         & (s.rpres == 0)
         & s.deploy_allowed
     )
-    arrive = candidates & (u_deploy < p.deploy_hazard * s.hostility * s.ties)
+    arrive = candidates & (u_deploy < p.deployment_switch * p.deploy_hazard * s.hostility * s.ties)
     for i in np.flatnonzero(arrive):
         s.rpres[i] = p.deploy_level
         s.log(
@@ -352,7 +354,9 @@ def _withdrawals(s: State, p: Params, u_leave: np.ndarray) -> None:
         return
     recent = (s.month - s.political_change) <= p.expel_window_months
     leave = (s.rpres > 0) & recent & (s.ties < p.deploy_min_ties) & s.region_member
-    for i in np.flatnonzero(leave & (u_leave < p.russia_withdrawal_hazard)):
+    for i in np.flatnonzero(
+        leave & (u_leave < p.russian_withdrawal_switch * p.russia_withdrawal_hazard)
+    ):
         s.rpres[i] = 0.0
         s.log(
             "force_withdrawal",

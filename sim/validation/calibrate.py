@@ -1,10 +1,16 @@
-"""Calibration against the historical replay: a staged rejection search.
+"""Calibration against the historical replay: a staged rejection search on the
+calibration window only.
 
-Each stage varies a handful of registry parameters over their declared ranges (a Latin
-hypercube of candidates) and scores each candidate by the share of replicates of the
-2019-2025 replay in which the stage's stylized facts hold (sim.validation.replay); ties are broken
-by the distance of the measured values from the observed ones where a fact defines one
-(SF-09: the coup counts), then by the share of the tests' parts that hold. The
+The data split (docs/history/data_split.md, sim.validation.split) lets the calibration
+read outcomes of 2019-01..2022-12 only: each candidate is scored by the mean share of
+replicates in which the stage's in-sample parts hold (`Stage.targets`, the parts
+labelled ``calibration``), ties broken by the distance of the in-sample measured
+values from the observed ones where a fact defines one (SF-03: the 2021 and 2022
+ratios to 2020; SF-09: the coups of 2020-08..2022-12 and in MD states 2019-2022). No
+part or count of 2023 or later is read; `Stage.targets` refuses one. Each stage varies
+a handful of registry parameters over their declared ranges (a Latin hypercube of
+candidates), run as one batch through the batch machinery (sim.batch.run_batch, the
+candidates as design points, common replicate seeds). The
 candidates with the best scores are accepted (rejection ABC with a tolerance set by an
 acceptance quantile, Beaumont et al. 2002); the best few accepted candidates are
 rescored on fresh seeds, and the winner is fixed before the next stage only if it makes
@@ -21,14 +27,16 @@ scored candidate is appended to ``candidates.jsonl`` in the output folder, and a
 with the same settings and folder skips what is already scored.
 
 Result: ``calibration.json`` (settings, per stage the accepted ranges and the winner,
-and the final scorecard) and the winners as registry overrides, which docs/calibration.md
-records and sim/data/parameters.toml carries as defaults.
+and the final scorecard). `write_registry` writes the accepted ranges and the winners
+back into sim/data/parameters.toml (low, high, default, and a ``source`` saying so), so
+the deep-uncertainty designs sample what the replay's calibration window did not
+reject.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -38,24 +46,24 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy.stats import qmc
-from tqdm import tqdm
 
 from .. import params as _params
 from ..io import check_out_folder, write_json_atomic
 from ..provenance import environment, now
-from ..run import simulate
 from ..scenario import Scenario
-from .facts import FACTS
-from .replay import replay_scenarios, score_result
+from . import split
+from .facts import FACTS, score
 
 DEFAULT_SEED = 20190101
 DEFAULT_SAMPLES = 160
 DEFAULT_REPLICATES = 12
+SETTINGS = "calibration_settings.json"  # written first: a folder holding it is a calibration
 ACCEPT_QUANTILE = 0.1  # the best 10% of candidates are accepted
 REFINE = 6  # accepted candidates rescored on fresh seeds
 REFINE_FACTOR = 2  # ... with this many times the replicates
-CANDIDATES = "candidates.jsonl"
 RESULT = "calibration.json"
+# the monthly metrics the facts read (sim.validation.facts.RunView)
+METRICS = ["jihadist_deaths_sahel", "nato_attention"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,14 @@ class Stage:
     parameters: tuple[str, ...]
     facts: tuple[str, ...]
     variant: str  # "scheduled" or "endogenous" (sim.validation.replay.replay_scenarios)
+
+    @property
+    def targets(self) -> dict[str, list[str]]:
+        """The in-sample parts of the stage's facts, the only ones it may fit; a target
+        outside the calibration window is refused (sim.validation.split)."""
+        parts = {f: p for f, p in split.in_sample_parts(self.facts).items() if p}
+        split.check_calibration_parts(parts)
+        return parts
 
 
 STAGES: tuple[Stage, ...] = (
@@ -148,10 +164,10 @@ def stage_names() -> list[str]:
     return [s.name for s in STAGES]
 
 
-def replicate_seeds(seed: int, n: int, stream: int) -> list[int]:
-    """Seeds of one scoring round; `stream` separates search, refinement and check."""
-    children = np.random.SeedSequence(seed, spawn_key=(stream,)).spawn(n)
-    return [int(c.generate_state(1)[0]) for c in children]
+def batch_seed(seed: int, stream: int) -> int:
+    """The batch seed of one scoring round; `stream` separates search, refinement and
+    check (each round's replicate seeds are common to all its candidates)."""
+    return int(np.random.SeedSequence(seed, spawn_key=(stream,)).generate_state(1)[0])
 
 
 def candidates(stage: Stage, n: int, seed: int, base: dict[str, float]) -> list[dict]:
@@ -171,98 +187,72 @@ def candidates(stage: Stage, n: int, seed: int, base: dict[str, float]) -> list[
     return out
 
 
-@dataclass(frozen=True)
-class Task:
-    key: str
-    scenario: Scenario
-    overrides: dict
-    seeds: tuple[int, ...]
-    facts: tuple[str, ...]
+def score_point(views: list, targets: dict[str, list[str]]) -> dict:
+    """One candidate's replicates: the share holding of each in-sample part and the
+    mean in-sample distance of each fact that defines one."""
+    parts: dict[str, float] = {}
+    distance: dict[str, float] = {}
+    facts = list(targets)
+    for view in views:
+        view.require_twin = False  # SF-05's causal part is out of sample: not a target
+        for fid, res in score(view, facts).items():
+            for part in targets[fid]:
+                key = f"{fid}: {part}"
+                parts[key] = parts.get(key, 0.0) + res.checks.get(part, False) / len(views)
+            if FACTS[fid].distance is not None:
+                distance[fid] = distance.get(fid, 0.0) + FACTS[fid].distance(res.measured) / len(
+                    views
+                )
+    return {"n": len(views), "parts": parts, "distance": distance}
 
 
-def evaluate(task: Task) -> dict:
-    """Score one candidate: per fact (and part) the number of replicates it holds in."""
-    scenario = task.scenario.with_parameters(task.overrides)
-    holds = {f: 0 for f in task.facts}
-    parts: dict[str, int] = {}
-    distance = {f: 0.0 for f in task.facts if FACTS[f].distance is not None}
-    for seed in task.seeds:
-        for fid, res in score_result(simulate(scenario, seed=seed), task.facts).items():
-            holds[fid] += res.holds
-            for part, ok in res.checks.items():
-                parts[f"{fid}: {part}"] = parts.get(f"{fid}: {part}", 0) + ok
-            if fid in distance:
-                distance[fid] += FACTS[fid].distance(res.measured)
-    n = len(task.seeds)
-    return {
-        "key": task.key,
-        "n": n,
-        "holds": {f: h / n for f, h in holds.items()},
-        "parts": {k: v / n for k, v in parts.items()},
-        "distance": {f: d / n for f, d in distance.items()},
-    }
-
-
-def objective(row: dict) -> tuple[float, float, float]:
-    """Mean share of facts holding; ties broken first by the mean distance of the
-    measured values from the observed ones (facts that define one, sim.validation.facts.Fact),
-    then by the mean share of the tests' parts."""
-    facts = np.mean(list(row["holds"].values()))
-    dist = np.mean(list(row.get("distance", {}).values()) or [0.0])
+def objective(row: dict) -> tuple[float, float]:
+    """Mean share of the in-sample parts holding; ties broken by the mean in-sample
+    distance from the observed values (facts that define one, sim.validation.facts.Fact)."""
     parts = np.mean(list(row["parts"].values())) if row["parts"] else 0.0
-    return float(facts), -float(dist), float(parts)
+    dist = np.mean(list(row.get("distance", {}).values()) or [0.0])
+    return float(parts), -float(dist)
 
 
-def task_key(label: str, scenario: Scenario, overrides: dict, seeds, facts) -> str:
-    """A task's label plus a hash of everything that decides its score, so a cached score
-    is reused only for the very same scenario, values, seeds and facts."""
-    content = [scenario.content_hash(), sorted(overrides.items()), list(seeds), list(facts)]
-    with_distance = [f for f in facts if FACTS[f].distance is not None]
-    if with_distance:  # scored with distances too
-        content.append(with_distance)
-    blob = json.dumps(content).encode()
-    return f"{label}#{hashlib.sha256(blob).hexdigest()[:16]}"
+def score_candidates(
+    scenario: Scenario,
+    points: list[dict],
+    targets: dict[str, list[str]],
+    *,
+    replicates: int,
+    seed: int,
+    out: Path,
+    executor: str,
+    workers: int | None,
+    progress: bool,
+) -> list[dict]:
+    """Run every candidate (a design point) x replicates as one batch through the batch
+    machinery (resumable: the same folder continues) and score each point."""
+    from ..batch import load, run_batch
+    from ..batch.design import Design
+    from .replay import run_views
 
-
-class Cache:
-    """Scored candidates in a JSON-lines file, so an interrupted search resumes (and a
-    rerun of a later stage reuses the earlier stages' scores)."""
-
-    def __init__(self, folder: Path):
-        self.path = folder / CANDIDATES
-        self.rows: dict[str, dict] = {}
-        if self.path.exists():
-            for line in self.path.read_text(encoding="utf-8").splitlines():
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError:  # a line cut by an interruption
-                    continue
-                self.rows[row["key"]] = row
-
-    def add(self, row: dict) -> None:
-        self.rows[row["key"]] = row
-        with self.path.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(row) + "\n")
-
-
-def _score_all(tasks: list[Task], executor, cache: Cache, desc: str, progress: bool) -> dict:
-    todo = [t for t in tasks if t.key not in cache.rows]
-    bar = tqdm(
-        total=len(tasks),
-        initial=len(tasks) - len(todo),
-        desc=desc,
-        unit="cand",
-        file=sys.stderr,
-        disable=not progress,
-        dynamic_ncols=True,
+    summary = run_batch(
+        [scenario],
+        design=Design(points=points),
+        replicates=replicates,
+        seed=seed,
+        out=out,
+        executor=executor,
+        workers=workers,
+        progress=progress,
+        label="calibration",
+        columns=METRICS,
     )
-    try:
-        for row in executor.imap_unordered(evaluate, todo):
-            cache.add(row)
-            bar.update(1)
-    finally:
-        bar.close()
-    return {t.key: cache.rows[t.key] for t in tasks}
+    batch = load(summary.path)
+    rows = []
+    for k in range(len(points)):
+        ids = list(batch.runs[batch.runs.point == k].run_id)
+        flt = [("run_id", "in", ids)]
+        tables = [batch.read(t, filters=flt) for t in ("monthly", "countries", "events")]
+        views = list(run_views(*tables, scenario).values())
+        rows.append(score_point(views, targets))
+    return rows
 
 
 def run_stage(
@@ -273,38 +263,59 @@ def run_stage(
     samples: int,
     replicates: int,
     seed: int,
-    executor,
-    cache: Cache,
+    out: Path,
+    executor: str,
+    workers: int | None,
     progress: bool,
 ) -> dict:
     """One stage: search, accept, refine; returns the stage record (winner included)."""
+    targets = stage.targets
     cands = candidates(stage, samples, seed, base)
-    search_seeds = tuple(replicate_seeds(seed, replicates, 1))
     fixed = {k: v for k, v in base.items() if k not in stage.parameters}
+    kw = dict(executor=executor, workers=workers, progress=progress)
 
-    def task(label: str, cand: dict, seeds: tuple[int, ...]) -> Task:
-        overrides = {**fixed, **cand}
-        key = task_key(label, scenario, overrides, seeds, stage.facts)
-        return Task(key, scenario, overrides, seeds, stage.facts)
+    def points(chosen: list[int]) -> list[dict]:
+        return [{**fixed, **cands[i]} for i in chosen]
 
-    tasks = [task(f"{stage.name}/search/{i}", c, search_seeds) for i, c in enumerate(cands)]
-    scored = _score_all(tasks, executor, cache, f"{stage.name}: search", progress)
-    order = sorted(range(len(cands)), key=lambda i: objective(scored[tasks[i].key]), reverse=True)
+    k = STAGES.index(stage)
+    scored = score_candidates(
+        scenario,
+        points(list(range(len(cands)))),
+        targets,
+        replicates=replicates,
+        seed=batch_seed(seed, 10 * k + 1),
+        out=out / f"{stage.name}-search",
+        **kw,
+    )
+    order = sorted(range(len(cands)), key=lambda i: objective(scored[i]), reverse=True)
     n_accept = max(REFINE, int(np.ceil(ACCEPT_QUANTILE * len(cands))))
     accepted = order[:n_accept]
     refine = list(dict.fromkeys([0, *accepted[:REFINE]]))  # the current values compete too
-    refine_seeds = tuple(replicate_seeds(seed, REFINE_FACTOR * replicates, 2))
-    rtasks = {i: task(f"{stage.name}/refine/{i}", cands[i], refine_seeds) for i in refine}
-    rscored = _score_all(list(rtasks.values()), executor, cache, f"{stage.name}: refine", progress)
-    best = max(refine, key=lambda i: objective(rscored[rtasks[i].key]))
-    if objective(rscored[rtasks[best].key])[0] <= objective(rscored[rtasks[0].key])[0]:
-        # a winner must make the stage's facts hold more often than the current values;
-        # where no candidate does, the current values stay (docs/calibration.md)
+    rscored = dict(
+        zip(
+            refine,
+            score_candidates(
+                scenario,
+                points(refine),
+                targets,
+                replicates=REFINE_FACTOR * replicates,
+                seed=batch_seed(seed, 10 * k + 2),
+                out=out / f"{stage.name}-refine",
+                **kw,
+            ),
+            strict=True,
+        )
+    )
+    best = max(refine, key=lambda i: objective(rscored[i]))
+    if objective(rscored[best])[0] <= objective(rscored[0])[0]:
+        # a winner must make the stage's in-sample parts hold more often than the
+        # current values; where none does, the current values stay (docs/calibration.md)
         best = 0
     acc = pd.DataFrame([cands[i] for i in accepted])
     return {
         "stage": stage.name,
         "facts": list(stage.facts),
+        "targets": targets,
         "variant": stage.variant,
         "parameters": list(stage.parameters),
         "ranges": {
@@ -312,14 +323,14 @@ def run_stage(
         },
         "samples": samples,
         "replicates": replicates,
-        "tolerance": objective(scored[tasks[accepted[-1]].key])[0],
+        "tolerance": objective(scored[accepted[-1]])[0],
         "accepted": len(accepted),
         "accepted_ranges": {
             p: {k: float(getattr(acc[p], k)()) for k in ("min", "median", "max")}
             for p in stage.parameters
         },
-        "before": {"values": cands[0], "score": rscored[rtasks[0].key]},
-        "winner": {"values": cands[best], "score": rscored[rtasks[best].key]},
+        "before": {"values": cands[0], "score": rscored[0]},
+        "winner": {"values": cands[best], "score": rscored[best]},
         "improved": best != 0,
     }
 
@@ -337,28 +348,30 @@ def calibrate(
     progress: bool | None = None,
     scenario: str | None = None,
 ) -> dict:
-    """Run the staged search and a final check of every fact; write calibration.json.
+    """Run the staged search on the calibration window and a final check of every fact
+    (in and out of sample, both variants); write calibration.json.
 
     Args:
         samples: candidates per stage (plus the current values).
         replicates: replay replicates per candidate in the search (refinement uses
             REFINE_FACTOR times as many, on other seeds).
         seed: the search seed (candidates and replicate seeds derive from it).
-        out: output folder; an earlier run with the same settings is resumed.
+        out: output folder; an earlier run with the same settings is resumed (each
+            stage's batches live in it).
         workers, executor: as for batches (sim.batch.executors).
         stages: stage names to run, in the order of STAGES (default DEFAULT_STAGES).
         check_replicates: replicates of the final check (fresh seeds).
         progress: progress bars (default: when stderr is a terminal).
         scenario: the replay scenario (default the shipped one).
     """
-    from ..batch.executors import make_executor
+    from .replay import replay_scenarios, run_replay
 
     progress = sys.stderr.isatty() if progress is None else progress
     wanted = DEFAULT_STAGES if stages is None else stages
     chosen = [s for s in STAGES if s.name in wanted]
     variants = replay_scenarios(scenario)
     out = Path(out)
-    check_out_folder(out, CANDIDATES, "calibration")
+    check_out_folder(out, SETTINGS, "calibration")
     out.mkdir(parents=True, exist_ok=True)
     settings = {
         "samples": samples,
@@ -366,45 +379,54 @@ def calibrate(
         "seed": seed,
         "stages": [s.name for s in chosen],
         "scenario_hash": variants["scheduled"].content_hash(),
-        "defaults": _params.defaults(),
+        "window": list(split.CALIBRATION_WINDOW),
     }
-    cache = Cache(out)
+    write_json_atomic(out / SETTINGS, settings)  # marks the folder as a calibration's
     base = {**_params.defaults(), **variants["scheduled"].parameters}
     t0 = time.perf_counter()
     records = []
-    with make_executor(executor, workers) as ex:
-        for stage in chosen:
-            rec = run_stage(
-                stage,
-                variants[stage.variant],
-                base,
-                samples=samples,
-                replicates=replicates,
-                seed=seed,
-                executor=ex,
-                cache=cache,
-                progress=progress,
-            )
-            records.append(rec)
-            base.update(rec["winner"]["values"])
-        calibrated = {p: base[p] for s in chosen for p in s.parameters}
-        check_seeds = tuple(replicate_seeds(seed, check_replicates, 3))
-        checks = {
-            v: Task(
-                task_key(f"check/{v}", variants[v], calibrated, check_seeds, tuple(FACTS)),
-                variants[v],
-                calibrated,
-                check_seeds,
-                tuple(FACTS),
-            )
-            for v in ("scheduled", "endogenous")
+    for stage in chosen:
+        rec = run_stage(
+            stage,
+            variants[stage.variant],
+            base,
+            samples=samples,
+            replicates=replicates,
+            seed=seed,
+            out=out,
+            executor=executor,
+            workers=workers,
+            progress=progress,
+        )
+        records.append(rec)
+        base.update(rec["winner"]["values"])
+    calibrated = {p: base[p] for s in chosen for p in s.parameters}
+    check = run_replay(
+        check_replicates,
+        seed=batch_seed(seed, 3),
+        out=str(out / "check"),
+        workers=workers,
+        executor=executor,
+        progress=progress,
+        scenario=scenario,
+        parameters=calibrated,
+        switch_test=False,
+    )
+    final = {
+        v: {
+            "holds": {r.fact: r.holds_pct / 100.0 for r in card[card.part == ""].itertuples()},
+            "parts": {
+                f"{r.fact}: {r.part}": r.holds_pct / 100.0
+                for r in card[card.part != ""].itertuples()
+            },
         }
-        final = _score_all(list(checks.values()), ex, cache, "final check", progress)
+        for v, card in check.cards.items()
+    }
     result = {
         "kind": "southflank-calibration",
         "finished": now(),
         "seconds": round(time.perf_counter() - t0, 1),
-        "settings": {k: v for k, v in settings.items() if k != "defaults"},
+        "settings": settings,
         "check_replicates": check_replicates,
         "stages": records,
         "calibrated": calibrated,
@@ -413,8 +435,95 @@ def calibrate(
             for p, v in calibrated.items()
             if v != _params.REGISTRY[p].default
         },
-        "final": {v: final[checks[v].key] for v in ("scheduled", "endogenous")},
+        "final": final,
         **environment(),
     }
     write_json_atomic(out / RESULT, result)
     return result
+
+
+# ------------------------------------------------------------ back into the registry
+def _fmt(x: float) -> str:
+    return repr(float(f"{x:.6g}"))
+
+
+def registry_ranges(result: dict, keep: dict[str, float] | None = None) -> dict[str, dict]:
+    """Per calibrated parameter: the new low, high and default (the accepted range,
+    widened to hold the winner, or the default in `keep` where given) and the
+    provenance text for its ``source``."""
+    out = {}
+    seed = result["settings"]["seed"]
+    for st in result["stages"]:
+        for p in st["parameters"]:
+            reg = _params.REGISTRY[p]
+            if reg.kind not in ("coefficient", "initial"):
+                continue
+            acc = st["accepted_ranges"][p]
+            default = float(keep[p] if keep else st["winner"]["values"][p])
+            low, high = min(acc["min"], default), max(acc["max"], default)
+            if reg.integer:
+                low, high = float(np.floor(low)), float(np.ceil(high))
+            what = (
+                f"{split.RANGE_PROVENANCE} (default kept from earlier rounds)"
+                if keep
+                else split.WINDOW_PROVENANCE
+            )
+            how = (
+                f"{what}: stage {st['stage']}, accepted range of "
+                f"{st['accepted']} of {st['samples'] + 1} candidates x {st['replicates']} "
+                f"replicates (southflank calibrate --seed {seed}), registry range before "
+                f"{_fmt(reg.low)}-{_fmt(reg.high)}, default before {_fmt(reg.default)} "
+                "(docs/calibration.md)"
+            )
+            out[p] = {"low": low, "high": high, "default": default, "source": how}
+    return out
+
+
+def write_registry(
+    result: dict, path: str | Path | None = None, keep_defaults: bool = False
+) -> list[str]:
+    """Write the accepted ranges and the winners into the registry file (low, high,
+    default; the source gains the provenance), so deep-uncertainty draws sample what
+    the calibration window did not reject. With `keep_defaults` only the ranges are
+    written (widened to hold the current default) and the defaults stay. Returns the
+    names changed."""
+    from importlib import resources
+
+    path = Path(path) if path else Path(str(resources.files("sim") / "data" / "parameters.toml"))
+    import tomllib
+
+    text = path.read_text(encoding="utf-8")
+    current = {e["name"]: float(e["default"]) for e in tomllib.loads(text)["parameter"]}
+    changed = []
+    for name, new in registry_ranges(result, current if keep_defaults else None).items():
+        block = re.search(
+            rf'(\[\[parameter\]\]\nname = "{re.escape(name)}"\n.*?)(?=\n\[\[parameter\]\]|\Z)',
+            text,
+            flags=re.S,
+        )
+        if block is None:
+            raise KeyError(f"{path}: no entry {name!r}")
+        entry = block.group(1)
+        updated = entry
+        integer = _params.REGISTRY[name].integer
+        for key in ("default", "low", "high"):
+            value = str(int(new[key])) if integer else _fmt(new[key])
+            updated = re.sub(rf"(?m)^{key} = .*$", f"{key} = {value}", updated)
+        old_source = tomllib.loads(entry)["parameter"][0]["source"]
+        kept = re.split(
+            f"; (?:{re.escape(split.WINDOW_PROVENANCE)}|{re.escape(split.RANGE_PROVENANCE)})",
+            old_source,
+        )[0]
+        updated = re.sub(
+            r"(?m)^source = .*$",
+            lambda _m, s=f"{kept}; {new['source']}": (
+                "source = " + json.dumps(s, ensure_ascii=False)
+            ),
+            updated,
+        )
+        text = text.replace(entry, updated)
+        changed.append(name)
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return changed
