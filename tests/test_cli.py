@@ -118,11 +118,11 @@ def test_batch_set_applies_to_every_scenario(tmp_path, capsys):
     path = _short_file(tmp_path, months=6)
     out = tmp_path / "b"
     argv = ["batch", str(path), "--replicates", "2", "--executor", "serial", "--out", str(out)]
-    assert main([*argv, "--set", "jihad_growth=0.3", "--progress", "never"]) == 0
+    assert main([*argv, "--set", "jihad_growth=0.25", "--progress", "never"]) == 0
     b = load(out)
     assert set(b.runs["status"]) == {"ok"}
     (entry,) = b.manifest["scenarios"]
-    assert entry["content"]["parameters"]["jihad_growth"] == 0.3
+    assert entry["content"]["parameters"]["jihad_growth"] == 0.25
 
 
 def test_viz_set_starts_the_page_with_the_values_as_changes(monkeypatch):

@@ -223,7 +223,13 @@ def test_a_switch_turns_its_channel_off(variant, switch, kind):
         n = 0
         for seed in range(4):
             e = simulate(sc, seed=seed).events
-            russian = e.side == "russian" if kind == "force_arrival" else True
+            # Russian deployments (a junta's invitation); a 'Black Wagner' surge is its own
+            # channel (black_wagners_switch)
+            russian = (
+                (e.side == "russian") & ~e.cause.str.contains("Black Wagner")
+                if kind == "force_arrival"
+                else True
+            )
             n += int(((e.kind == kind) & russian).sum())
         return n
 
