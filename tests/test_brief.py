@@ -392,6 +392,8 @@ def test_a_batch_from_another_model_version_is_flagged(uncertain_batch, tmp_path
     br = report.build(load(copy), horizons=["2027-06"])
     text = " ".join(br.caveats)
     assert "model version 0.0.1" in text and "trust_decay" in text
+    # the allies' spending path is listed as the scheduled assumption it is
+    assert "Scheduled assumption" in text and "toward 3.5% of GDP by 2035" in text
 
 
 def test_compare_reports_the_spread_across_draws(uncertain_batch, tmp_path, capsys):

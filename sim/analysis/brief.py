@@ -848,6 +848,20 @@ def _bottom(c: _Ctx) -> list[str]:
     return out
 
 
+def _spending_assumption() -> str:
+    """The allies' defence spending is scheduled, not an outcome: say so, with the
+    registry's target."""
+    from ..params import PARAMETERS
+
+    pct = PARAMETERS["spending_target_pct"].default
+    year = int(PARAMETERS["spending_target_year"].default)
+    return (
+        f"Scheduled assumption: every ally's core defence spending moves toward {pct:g}% of "
+        f"GDP by {year} (the 2025 Hague pledge), faster when the threat from the south rises; "
+        "Spain's stated exemption is not modelled, and spending feeds no other result."
+    )
+
+
 def _caveats(c: _Ctx) -> list[str]:
     out = [f"{measure_of(m).label}: {measure_of(m).validation}." for m in c.judged[:6]]
     if c.plaus is not None:
@@ -865,6 +879,7 @@ def _caveats(c: _Ctx) -> list[str]:
             "No draws of the uncertain parameters: the intervals show only random-draw "
             "noise at the registry's values, not uncertainty about the assumptions."
         )
+    out.append(_spending_assumption())
     if c.others:
         listed = style.scenario_list([plain_name(o) for o in c.others])
         out.append(
