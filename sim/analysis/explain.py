@@ -40,6 +40,7 @@ import pandas as pd
 
 from .. import library
 from ..calendar import format_month, horizon_month, parse_month
+from ..errors import ArgumentError
 from ..io import write_json_atomic
 from ..outcomes import MODEL_METRICS
 from ..params import SWITCHES, suggest
@@ -90,12 +91,12 @@ capacity building, Russia's influence spending, Russia's forces and bases, what 
 allies observe, what threatens them, and the direct signal of engagement."""
 
 
-class ExplainInputError(ValueError):
-    """Bad input to `explain`; ``field`` names the offending argument."""
+class ExplainInputError(ArgumentError):
+    """Bad input to `explain`; ``argument`` (also ``field``) names the offending argument."""
 
-    def __init__(self, field: str, message: str):
-        self.field = field
-        super().__init__(f"{field}: {message}")
+    @property
+    def field(self) -> str:
+        return self.argument
 
 
 class ExplainRunError(RuntimeError):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 import time
 
-from . import InputError, _args
+from . import _args
 from .batch import add_executor_arguments, progress_flag
 
 COMMAND = "explain"
@@ -65,23 +65,22 @@ def run(args) -> int:
     metrics = _args.metrics_list(args.metrics)
     t0 = time.perf_counter()
     try:
-        result = ex.explain(
-            args.scenario,
-            args.baseline,
-            metrics=metrics,
-            horizon=args.horizon,
-            groups=args.groups,
-            replicates=args.replicates,
-            permutations=args.permutations,
-            seed=args.seed,
-            out=out,
-            executor=args.executor,
-            workers=args.workers,
-            scheduler=args.scheduler,
-            progress=progress_flag(args.progress),
-        )
-    except ex.ExplainInputError as exc:
-        raise InputError(f"--{exc.field.replace('_', '-')}: {str(exc).split(': ', 1)[1]}") from None
+        with _args.library_errors():  # bad input: exit 2 naming the flag
+            result = ex.explain(
+                args.scenario,
+                args.baseline,
+                metrics=metrics,
+                horizon=args.horizon,
+                groups=args.groups,
+                replicates=args.replicates,
+                permutations=args.permutations,
+                seed=args.seed,
+                out=out,
+                executor=args.executor,
+                workers=args.workers,
+                scheduler=args.scheduler,
+                progress=progress_flag(args.progress),
+            )
     except ex.ExplainRunError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
