@@ -47,13 +47,16 @@ WINDOW_PROVENANCE = "calibrated on the replay's 2019-01..2022-12 window"
 # ... where only the accepted range was written and the default kept (it lies inside)
 RANGE_PROVENANCE = "range accepted on the replay's 2019-01..2022-12 window"
 
-COUP, EXPEL, BLOC, DEPLOY, WITHDRAW = (
+COUP, EXPEL, BLOC, DEPLOY, WITHDRAW, SURGE = (
     "coup_hazard_switch",
     "expulsion_switch",
     "bloc_switch",
     "deployment_switch",
     "russian_withdrawal_switch",
+    "black_wagners_switch",  # surges of Russian presence to partners in crisis
 )
+RUSSIA_IN = (DEPLOY, SURGE)  # what brings Russian presence to a state without it
+RUSSIA_OUT = (WITHDRAW, SURGE)  # what takes it away
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def _sf01() -> dict[str, Label]:
             west, "endogenous", (EXPEL,)
         )
         out[f"{c} Russian presence > 0 by last coup + 24 months"] = Label(
-            russia, "endogenous", (DEPLOY,)
+            russia, "endogenous", RUSSIA_IN
         )
     return out
 
@@ -124,7 +127,7 @@ LABELS: dict[str, dict[str, Label]] = {
             "start", "input", why="the 2019 initial condition (roster russia_presence_2019)"
         ),
         "no Sahel host loses Russian presence (no expulsion, no gap)": Label(
-            "validation", "endogenous", (WITHDRAW,)
+            "validation", "endogenous", RUSSIA_OUT
         ),
         "Syria's Russian presence falls after Assad's fall (the loss of a patron)": Label(
             "validation",
@@ -135,9 +138,9 @@ LABELS: dict[str, dict[str, Label]] = {
                 "would not produce it"
             ),
         ),
-        "2 hosts within 12 months of 2021-12": Label("calibration", "endogenous", (DEPLOY,)),
-        "3 hosts within 12 months of 2024-01": Label("validation", "endogenous", (DEPLOY,)),
-        "4 hosts within 12 months of 2024-04": Label("validation", "endogenous", (DEPLOY,)),
+        "2 hosts within 12 months of 2021-12": Label("calibration", "endogenous", RUSSIA_IN),
+        "3 hosts within 12 months of 2024-01": Label("validation", "endogenous", RUSSIA_IN),
+        "4 hosts within 12 months of 2024-04": Label("validation", "endogenous", RUSSIA_IN),
         "Russian forces by themselves do not lower jihadist activity (12 months)": Label(
             "validation",
             "structural",
@@ -175,7 +178,7 @@ LABELS: dict[str, dict[str, Label]] = {
             why="a dated policy change raises the special representative's leverage",
         ),
         "no Russian drawdown in an AES state 2024-2025": Label(
-            "validation", "endogenous", (WITHDRAW,)
+            "validation", "endogenous", RUSSIA_OUT
         ),
         "no Western return to an AES state 2024-2025": Label(
             "validation", "structural", why=NO_RETURN
