@@ -13,9 +13,11 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
-from matplotlib.colors import ListedColormap
+from matplotlib.colors import Colormap, ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
 
 from ...geography import SEA, load_region
 from ...outcomes import COUNTRY_METRICS
@@ -38,6 +40,42 @@ def _borders(labels: np.ndarray, lons: np.ndarray, lats: np.ndarray) -> LineColl
         n = lats[y] + half
         segs.append([(lons[x] - half, n), (lons[x] + half, n)])
     return LineCollection(segs, colors=style.BORDER, linewidths=0.4)
+
+
+def _paint(
+    ax: Axes, field: np.ndarray, cmap: str | Colormap, vmin: float, vmax: float
+) -> AxesImage:
+    """Sea and land underneath, the actors' values on top, the model's borders, the
+    region's frame: the common ground of every map here. Returns the value image (for
+    the colour bar)."""
+    region = load_region()
+    labels = region.labels
+    west, south, east, north = region.bounds
+    extent = (west, east, south, north)
+    ax.imshow(
+        np.where(labels == SEA, 0, 1).astype(float).T,
+        origin="lower",
+        extent=extent,
+        cmap=ListedColormap([style.SEA, style.OTHER_LAND]),
+        vmin=0,
+        vmax=1,
+        interpolation="nearest",
+    )
+    image = ax.imshow(
+        np.ma.masked_invalid(field).T,
+        origin="lower",
+        extent=extent,
+        cmap=cmap,
+        vmin=vmin,
+        vmax=vmax,
+        interpolation="nearest",
+    )
+    ax.add_collection(_borders(labels, region.lons, region.lats))
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    ax.set_aspect("equal")
+    ax.grid(False)
+    return image
 
 
 def _value_label(
@@ -107,8 +145,6 @@ def region_map(
 
     region = load_region()
     labels, lons, lats = region.labels, region.lons, region.lats
-    west, south, east, north = region.bounds
-    extent = (west, east, south, north)
     sea = labels == SEA
     fig, axes = style.new_figure(
         1,
@@ -127,25 +163,7 @@ def region_map(
             for code, val in v.items():
                 field[labels == code] = val
             other = ~sea & np.isnan(field)
-            base = np.where(sea, 0, 1).astype(float)
-            ax.imshow(
-                base.T,
-                origin="lower",
-                extent=extent,
-                cmap=ListedColormap([style.SEA, style.OTHER_LAND]),
-                vmin=0,
-                vmax=1,
-                interpolation="nearest",
-            )
-            image = ax.imshow(
-                np.ma.masked_invalid(field).T,
-                origin="lower",
-                extent=extent,
-                cmap=style.CMAP,
-                vmin=vmin,
-                vmax=vmax,
-                interpolation="nearest",
-            )
+            image = _paint(ax, field, style.CMAP, vmin, vmax)
             ax.contourf(
                 lons,
                 lats,
@@ -154,11 +172,6 @@ def region_map(
                 colors="none",
                 hatches=["...."],
             )
-            ax.add_collection(_borders(labels, lons, lats))
-            ax.set_xlim(west, east)
-            ax.set_ylim(south, north)
-            ax.set_aspect("equal")
-            ax.grid(False)
             ax.set_title(f"{name} (n={n_runs})")
             ax.set_xlabel("longitude (°E)")
         axes[0].set_ylabel("latitude (°N)")
@@ -197,34 +210,13 @@ def difference_map(
     month = values["date"].iloc[0] if len(values) else ""
     region = load_region()
     labels, lons, lats = region.labels, region.lons, region.lats
-    west, south, east, north = region.bounds
-    extent = (west, east, south, north)
-    sea = labels == SEA
     reach = max(float(diff.abs().max()) if len(diff) else 0.0, 0.05)
     fig, ax = style.new_figure(size=(8.2, 5.4))
     field = np.full(labels.shape, np.nan)
     for code, val in diff.items():
         field[labels == code] = val
     with style.styled():
-        ax.imshow(
-            np.where(sea, 0, 1).astype(float).T,
-            origin="lower",
-            extent=extent,
-            cmap=ListedColormap([style.SEA, style.OTHER_LAND]),
-            vmin=0,
-            vmax=1,
-            interpolation="nearest",
-        )
-        image = ax.imshow(
-            np.ma.masked_invalid(field).T,
-            origin="lower",
-            extent=extent,
-            cmap="PuOr_r",
-            vmin=-reach,
-            vmax=reach,
-            interpolation="nearest",
-        )
-        ax.add_collection(_borders(labels, lons, lats))
+        image = _paint(ax, field, "PuOr_r", -reach, reach)
         big = set(
             diff.abs()
             .sort_values(ascending=False)
@@ -247,10 +239,6 @@ def difference_map(
                 color="#000000",
                 bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.6},
             )
-        ax.set_xlim(west, east)
-        ax.set_ylim(south, north)
-        ax.set_aspect("equal")
-        ax.grid(False)
         ax.set_xlabel("longitude (°E)")
         ax.set_ylabel("latitude (°N)")
         fig.colorbar(image, ax=ax, shrink=0.8, label=label)
