@@ -14,7 +14,8 @@ from functools import cache
 
 import numpy as np
 from matplotlib import patheffects
-from matplotlib.collections import LineCollection
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -266,54 +267,19 @@ class MapRenderer:
         )
         self._centroid_codes = list(b.centroids)
         cents = np.array([b.centroids[c] for c in self._centroid_codes])
-        st = MARKERS["jihadist"]
-        self.jihadist = ax.scatter(
-            cents[:, 0] - 1.0,
-            cents[:, 1] - 1.0,
-            s=0,
-            marker=st.marker,
-            c=st.colour,
-            edgecolors="none",
-            alpha=0.75,
-            zorder=5,
+        self.jihadist = _layer(
+            ax, "jihadist", cents + (-1.0, -1.0), edgecolors="none", alpha=0.75, zorder=5
         )
-        st = MARKERS["deployment"]
-        self.deployment = ax.scatter(
-            caps[:, 0] + 1.3,
-            caps[:, 1] + 0.9,
-            s=0,
-            marker=st.marker,
-            c=st.colour,
-            edgecolors="black",
-            linewidths=0.5,
-            zorder=7,
+        self.deployment = _layer(
+            ax, "deployment", caps + (1.3, 0.9), edgecolors="black", linewidths=0.5, zorder=7
         )
         anchors = self._naval_anchors()
         zones = list(anchors)
         self._zones = zones
         zpos = np.array([anchors[z] for z in zones])
-        st = MARKERS["nato_naval"]
-        self.nato_naval = ax.scatter(
-            zpos[:, 0] - NAVAL_OFFSET,
-            zpos[:, 1],
-            s=0,
-            marker=st.marker,
-            c=st.colour,
-            edgecolors="white",
-            linewidths=0.6,
-            zorder=6,
-        )
-        st = MARKERS["russia_naval"]
-        self.russia_naval = ax.scatter(
-            zpos[:, 0] + NAVAL_OFFSET,
-            zpos[:, 1],
-            s=0,
-            marker=st.marker,
-            c=st.colour,
-            edgecolors="white",
-            linewidths=0.6,
-            zorder=6,
-        )
+        for side, dx in (("nato_naval", -NAVAL_OFFSET), ("russia_naval", NAVAL_OFFSET)):
+            marks = _layer(ax, side, zpos + (dx, 0.0), edgecolors="white", linewidths=0.6, zorder=6)
+            setattr(self, side, marks)
         self.bases = ax.scatter([], [], s=70, marker="^", linewidths=1.2, zorder=8)
         st = MARKERS["dcb"]
         self.dcb = ax.scatter(
@@ -385,3 +351,10 @@ class MapRenderer:
         """`update` then `png`: the frame for the model's current month."""
         self.update(model)
         return self.png()
+
+
+def _layer(ax: Axes, kind: str, xy: np.ndarray, **style: object) -> PathCollection:
+    """An invisible marker layer (size 0 until a frame sizes it) of one kind of the
+    legend's MARKERS at the given positions."""
+    st = MARKERS[kind]
+    return ax.scatter(xy[:, 0], xy[:, 1], s=0, marker=st.marker, c=st.colour, **style)
